@@ -1,0 +1,1 @@
+"""Article loading, chunking, embedding and the persistent FAISS index."""

@@ -1,0 +1,104 @@
+"""Index operations as the CLI and UI use them: build/update, remove, list, open."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.chunking import chunk_article, make_splitter
+from index.config import IndexSettings
+from index.embedding import dimension, load_embedder, max_tokens, sentence_transformer
+from index.loaders import Problem, load_paths
+from index.manifest import DocRecord, Manifest
+from index.store import IndexMismatchError, NewsIndex, write_lock
+
+
+@dataclass
+class BuildOutcome:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def embedder_for(settings: IndexSettings):
+    return load_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_threads)
+
+
+def chunker_for(settings: IndexSettings, embedder) -> Callable:
+    tokenizer = sentence_transformer(embedder).tokenizer
+    splitter = make_splitter(
+        tokenizer.tokenize, settings.chunk_size, settings.chunk_overlap, max_tokens(embedder)
+    )
+    return lambda article: chunk_article(article, splitter)
+
+
+def open_index(settings: IndexSettings) -> NewsIndex:
+    return NewsIndex.open(settings.resolved_index_dir(), settings.embed_model)
+
+
+def build(
+    paths: list[Path],
+    settings: IndexSettings,
+    rebuild: bool = False,
+    on_start: Callable[[int], None] = lambda total: None,
+    on_progress: Callable[[int], None] = lambda n: None,
+) -> BuildOutcome:
+    """Load, chunk, embed and save; bad files are reported and the rest still indexed."""
+    folder = settings.resolved_index_dir()
+    loaded = load_paths(paths, settings.max_file_mb)
+    outcome = BuildOutcome(problems=loaded.problems)
+    with write_lock(folder):
+        # Load the latest version under the lock so a concurrent writer's work is kept.
+        index = None if rebuild or not NewsIndex.exists(folder) else open_index(settings)
+        if not loaded.articles and index is not None:
+            return outcome
+        embedder = embedder_for(settings)
+        if index is None:
+            index = NewsIndex.create(
+                folder,
+                Manifest(
+                    embed_model=settings.embed_model,
+                    embed_dim=dimension(embedder),
+                    chunk_size=settings.chunk_size,
+                    chunk_overlap=settings.chunk_overlap,
+                ),
+            )
+        elif index.manifest.embed_dim != dimension(embedder):
+            raise IndexMismatchError(
+                f"{folder} holds {index.manifest.embed_dim}-dimensional vectors, the embedder "
+                f"makes {dimension(embedder)}; rebuild with --rebuild"
+            )
+        # Articles indexed again under new chunking settings are re-chunked (see upsert).
+        index.manifest.chunk_size = settings.chunk_size
+        index.manifest.chunk_overlap = settings.chunk_overlap
+        on_start(len(loaded.articles))
+        report = index.upsert(
+            loaded.articles,
+            chunker_for(settings, embedder),
+            embedder.get_text_embedding_batch,
+            on_progress,
+        )
+        if report.changed or rebuild or not NewsIndex.exists(folder):
+            index.save()
+    outcome.added, outcome.replaced, outcome.unchanged = report.added, report.replaced, report.unchanged
+    outcome.chunks, outcome.seconds = report.chunks, report.seconds
+    return outcome
+
+
+def remove(doc_id: str, settings: IndexSettings) -> DocRecord:
+    folder = settings.resolved_index_dir()
+    with write_lock(folder):
+        index = open_index(settings)
+        record = index.remove(doc_id)
+        index.save()
+    return record
+
+
+def list_documents(settings: IndexSettings) -> dict[str, DocRecord]:
+    return open_index(settings).documents()

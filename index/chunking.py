@@ -1,0 +1,55 @@
+"""Split articles into sentence-aware chunks that fit the embedder and keep their offsets."""
+
+from llama_index.core import Document
+from llama_index.core.node_parser import SentenceSplitter
+from llama_index.core.schema import TextNode
+
+from index.articles import Article
+from index.dates import date_ordinal
+
+# Metadata the LLM and UI see; only the title also goes into the embedded text.
+META_KEYS = ("doc_id", "title", "source", "url", "published_at", "author")
+NOT_EMBEDDED = [k for k in META_KEYS if k != "title"] + ["published_day"]
+
+
+def article_metadata(article: Article) -> dict:
+    meta = {k: getattr(article, k) for k in META_KEYS}
+    meta = {k: v for k, v in meta.items() if v is not None}
+    if article.published_at:
+        meta["published_day"] = date_ordinal(article.published_at)
+    return meta
+
+
+def make_splitter(tokenize, chunk_size: int, chunk_overlap: int, max_tokens: int) -> SentenceSplitter:
+    """`tokenize` is the embedder's own tokenizer, so sizes are in the word pieces it counts.
+
+    Two places are kept for [CLS] and [SEP]; the title that is embedded with each chunk is
+    subtracted by llama-index's metadata-aware splitting.
+    """
+    size = min(chunk_size, max_tokens - 2)
+    return SentenceSplitter(
+        chunk_size=size,
+        chunk_overlap=min(chunk_overlap, size // 2),
+        tokenizer=tokenize,
+        paragraph_separator="\n",
+        include_prev_next_rel=False,
+        id_func=lambda i, doc: f"{doc.doc_id}#{i}",
+    )
+
+
+def chunk_article(article: Article, splitter: SentenceSplitter) -> list[TextNode]:
+    doc = Document(
+        text=article.body,
+        doc_id=article.doc_id,
+        metadata=article_metadata(article),
+        excluded_embed_metadata_keys=NOT_EMBEDDED,
+        excluded_llm_metadata_keys=["published_day", "doc_id", "url"],
+    )
+    nodes = splitter.get_nodes_from_documents([doc])
+    for node in nodes:
+        # llama-index locates chunks by searching the text; re-check so highlights stay exact.
+        if node.start_char_idx is None or article.body[node.start_char_idx : node.end_char_idx] != node.text:
+            start = article.body.find(node.text)
+            node.start_char_idx = start if start >= 0 else None
+            node.end_char_idx = start + len(node.text) if start >= 0 else None
+    return nodes

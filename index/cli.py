@@ -1,0 +1,117 @@
+"""`newsqa index build|list|remove`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from index import builder
+from index.config import IndexSettings
+from index.embedding import EmbeddingModelError
+from index.store import IndexError_
+
+# Progress bars and messages go to stderr so stdout stays parseable.
+err = Console(stderr=True)
+out = Console()
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("index", help="build, list and edit the article index")
+    isub = parser.add_subparsers(dest="index_cmd", required=True)
+
+    b = isub.add_parser("build", help="index files or folders (.txt .md .html .json .jsonl)")
+    b.add_argument("paths", nargs="+", type=Path)
+    b.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
+    b.add_argument("--rebuild", action="store_true", help="start a new index from these paths")
+    b.set_defaults(func=cmd_build)
+
+    ls = isub.add_parser("list", help="show indexed documents with chunk counts")
+    ls.add_argument("--index", type=Path)
+    ls.set_defaults(func=cmd_list)
+
+    rm = isub.add_parser("remove", help="delete one document by id")
+    rm.add_argument("doc_id")
+    rm.add_argument("--index", type=Path)
+    rm.set_defaults(func=cmd_remove)
+
+
+def settings_from(args: argparse.Namespace) -> IndexSettings:
+    overrides = {"index_dir": args.index} if getattr(args, "index", None) else {}
+    return IndexSettings(**overrides)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    progress = Progress(
+        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
+    )
+    task = None
+
+    def on_start(total: int) -> None:
+        nonlocal task
+        if total > 3:  # a bar for one article is noise
+            progress.start()
+            task = progress.add_task("indexing", total=total)
+
+    def on_progress(n: int) -> None:
+        if task is not None:
+            progress.advance(task, n)
+
+    try:
+        outcome = builder.build(args.paths, settings, args.rebuild, on_start, on_progress)
+    except (IndexError_, EmbeddingModelError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 2
+    finally:
+        progress.stop()
+    for problem in outcome.problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        err.print(f"[{style}]{problem}[/{style}]", highlight=False)
+    rate = outcome.chunks / outcome.seconds if outcome.seconds else 0.0
+    err.print(
+        f"{len(outcome.added)} added, {len(outcome.replaced)} replaced, "
+        f"{len(outcome.unchanged)} unchanged; {outcome.chunks} chunks in "
+        f"{outcome.seconds:.1f} s ({rate:.1f} chunks/s) -> {settings.resolved_index_dir()}"
+    )
+    return 1 if outcome.errors else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    try:
+        docs = builder.list_documents(settings)
+    except IndexError_ as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 2
+    table = Table("id", "title", "source", "published", "chunks")
+    for doc_id, rec in sorted(docs.items()):
+        table.add_row(doc_id, rec.title, rec.source or "", rec.published_at or "", str(rec.chunks))
+    out.print(table)
+    out.print(f"{len(docs)} documents, {sum(r.chunks for r in docs.values())} chunks")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    try:
+        record = builder.remove(args.doc_id, settings)
+    except KeyError as exc:
+        err.print(f"[red]error:[/red] {exc.args[0]}")
+        return 1
+    except IndexError_ as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 2
+    err.print(f"removed {args.doc_id!r} ({record.title}, {record.chunks} chunks)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    add_parser(sub)
+    args = parser.parse_args(["index", *(argv if argv is not None else sys.argv[1:])])
+    return args.func(args)

@@ -1,0 +1,54 @@
+"""Settings shared by every package: env vars (NEWSQA_*) and an optional TOML file.
+
+Precedence: explicit arguments > environment > config file (`newsqa.toml` in the working
+directory, or the file named by NEWSQA_CONFIG) > defaults.
+"""
+
+import os
+from pathlib import Path
+
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("NEWSQA_CONFIG", "newsqa.toml"))
+
+
+class NewsqaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSQA_", extra="ignore")
+
+    data_dir: Path = Path(".newsqa")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        return (init_settings, env_settings, toml)
+
+
+class IndexSettings(NewsqaSettings):
+    index_dir: Path | None = None
+    # A packaged name ("all-MiniLM-L6-v2"), any sentence-transformers folder, or a model name
+    # already in the local Hugging Face cache.
+    embed_model: str = "all-MiniLM-L6-v2"
+    # Word pieces of the embedder's own tokenizer; MiniLM truncates past 256.
+    chunk_size: int = 200
+    chunk_overlap: int = 40
+    embed_batch_size: int = 32
+    max_file_mb: float = 20.0
+    # Torch threads for embedding; the LLM shares the two cores.
+    embed_threads: int = 1
+
+    def resolved_index_dir(self) -> Path:
+        return Path(self.index_dir) if self.index_dir else Path(self.data_dir) / "index"

@@ -1,0 +1,261 @@
+"""Turn files and folders into Articles; every problem names its file (and line)."""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from index.articles import Article, slugify
+from index.dates import date_in_text, parse_date
+
+TEXT_EXTS = {".txt", ".md", ".markdown"}
+HTML_EXTS = {".html", ".htm"}
+RECORD_EXTS = {".json", ".jsonl"}
+SUPPORTED = TEXT_EXTS | HTML_EXTS | RECORD_EXTS
+BODY_KEYS = ("body", "text", "content")
+DATE_KEYS = ("published_at", "published", "date")
+# Boilerplate that is never the article itself.
+HTML_DROP = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    line: int | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.severity}: {where}: {self.message}"
+
+
+@dataclass
+class LoadResult:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class _Bad(Exception):
+    def __init__(self, message: str, line: int | None = None, severity: str = "error"):
+        super().__init__(message)
+        self.line = line
+        self.severity = severity
+
+
+def discover(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files under the given paths, folders walked recursively, hidden entries skipped."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    yield child
+        else:
+            yield path
+
+
+def load_paths(paths: Iterable[Path], max_file_mb: float = 20.0) -> LoadResult:
+    result = LoadResult()
+    seen: dict[str, str] = {}
+    for path in discover(paths):
+        try:
+            articles, problems = load_file(path, max_file_mb)
+        except _Bad as bad:
+            result.problems.append(Problem(str(path), str(bad), bad.line, bad.severity))
+            continue
+        result.problems.extend(problems)
+        for article in articles:
+            if article.doc_id in seen:
+                result.problems.append(
+                    Problem(
+                        article.origin,
+                        f"duplicate article id {article.doc_id!r} (also in {seen[article.doc_id]}); "
+                        "skipped",
+                    )
+                )
+                continue
+            seen[article.doc_id] = article.origin
+            result.articles.append(article)
+    return result
+
+
+def load_file(path: Path, max_file_mb: float = 20.0) -> tuple[list[Article], list[Problem]]:
+    """Articles of one file, and problems with single records; raises _Bad for the whole file."""
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        raise _Bad(
+            f"unsupported file type {ext or '(none)'!r}; skipped "
+            f"(supported: {', '.join(sorted(SUPPORTED))})",
+            severity="warning",
+        )
+    text = _read_text(path, max_file_mb)
+    if not text.strip():
+        raise _Bad("empty file; skipped", severity="warning")
+    if ext in TEXT_EXTS:
+        return [_from_text(path, text)], []
+    if ext in HTML_EXTS:
+        return [_from_html(path, text)], []
+    return _from_records(path, text, jsonl=ext == ".jsonl")
+
+
+def _read_text(path: Path, max_file_mb: float) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _Bad("no such file or folder") from None
+    except OSError as exc:
+        raise _Bad(f"cannot read: {exc.strerror}") from None
+    if size > max_file_mb * 1024 * 1024:
+        raise _Bad(
+            f"file is {size / 1024 / 1024:.1f} MB, over the {max_file_mb:g} MB limit "
+            "(NEWSQA_MAX_FILE_MB); split it or raise the limit"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _Bad(f"cannot read: {exc.strerror}") from None
+    if b"\x00" in raw[:8192]:
+        raise _Bad("binary file, not text; skipped")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _Bad(f"invalid UTF-8 at byte {exc.start}; save the file as UTF-8", line) from None
+
+
+def _from_text(path: Path, text: str) -> Article:
+    body = text.strip("\n")
+    first = body.splitlines()[0].strip()
+    title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    if first.startswith("#"):
+        title = first.lstrip("#").strip()
+    return Article(
+        doc_id=slugify(path.stem),
+        title=title,
+        body=body,
+        origin=str(path),
+        published_at=date_in_text(body),
+    )
+
+
+def _from_html(path: Path, html: str) -> Article:
+    soup = BeautifulSoup(html, "html.parser")
+
+    def meta(*names: str) -> str | None:
+        for name in names:
+            tag = soup.find("meta", attrs={"property": name}) or soup.find(
+                "meta", attrs={"name": name}
+            )
+            if tag and tag.get("content"):
+                return tag["content"].strip()
+        return None
+
+    title = meta("og:title") or (soup.title.string.strip() if soup.title and soup.title.string else None)
+    source = meta("og:site_name")
+    url = meta("og:url")
+    author = meta("author", "article:author")
+    published = meta("article:published_time", "date", "pubdate")
+    for tag in soup(HTML_DROP):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    blocks = [
+        " ".join(el.get_text(" ", strip=True).split())
+        for el in root.find_all(["h1", "h2", "h3", "h4", "p", "li", "blockquote"])
+        if not el.find_parent(["p", "li", "blockquote"])
+    ]
+    body = "\n".join(b for b in blocks if b) or " ".join(root.get_text(" ", strip=True).split())
+    if not body:
+        raise _Bad("HTML has no article text; skipped", severity="warning")
+    h1 = root.find("h1")
+    title = title or (h1.get_text(" ", strip=True) if h1 else path.stem)
+    return Article(
+        doc_id=slugify(path.stem),
+        title=title,
+        body=body,
+        origin=str(path),
+        source=source,
+        url=url,
+        author=author,
+        published_at=_date_or_none(published, path, None) or date_in_text(body),
+    )
+
+
+def _from_records(path: Path, text: str, jsonl: bool) -> tuple[list[Article], list[Problem]]:
+    problems: list[Problem] = []
+    if jsonl:
+        records = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((n, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                msg = f"malformed JSON: {exc.msg} (column {exc.colno}); line skipped"
+                problems.append(Problem(str(path), msg, n))
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _Bad(f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        items = data if isinstance(data, list) else [data]
+        # Without per-record lines, name the record by its position.
+        records = [(None, item) for item in items]
+    articles = []
+    for pos, (line, record) in enumerate(records, start=1):
+        where = f"{path}:{line}" if line else (f"{path} record {pos}" if len(records) > 1 else str(path))
+        try:
+            articles.append(_from_record(record, where, line, path))
+        except _Bad as bad:
+            label = "" if line or len(records) == 1 else f"record {pos}: "
+            problems.append(Problem(str(path), f"{label}{bad}; record skipped", line))
+    return articles, problems
+
+
+def _from_record(record: object, where: str, line: int | None, path: Path) -> Article:
+    if not isinstance(record, dict):
+        raise _Bad("an article record must be a JSON object", line)
+    body = next((record[k] for k in BODY_KEYS if isinstance(record.get(k), str)), None)
+    if body is None or not body.strip():
+        raise _Bad("record has no text in field 'body' (or 'text'/'content')", line)
+    title = record.get("title")
+    if title is not None and not isinstance(title, str):
+        raise _Bad("field 'title' must be a string", line)
+    title = (title or "").strip() or body.strip().split("\n")[0][:80]
+    raw_date = next((record[k] for k in DATE_KEYS if record.get(k)), None)
+    # Records without an id or url are named by file and title so two feeds cannot clash.
+    doc_id = record.get("id") or record.get("url") or slugify(f"{path.stem}-{title}")
+    return Article(
+        doc_id=str(doc_id),
+        title=title,
+        body=body.strip("\n"),
+        origin=where,
+        source=_str_or_none(record.get("source")),
+        url=_str_or_none(record.get("url")),
+        author=_str_or_none(record.get("author")),
+        published_at=_date_or_none(raw_date, where, line),
+    )
+
+
+def _date_or_none(value: object, where: object, line: int | None) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return parse_date(str(value))
+    except (ValueError, OverflowError):
+        raise _Bad(f"field 'published_at' is not a date: {value!r}", line) from None
+
+
+def _str_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value).strip() or None

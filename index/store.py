@@ -1,0 +1,195 @@
+"""The persistent index: FAISS vectors, nodes and a manifest, switched atomically on save.
+
+On disk, INDEX_DIR/CURRENT names the live version folder. A save writes a new folder in full,
+then replaces CURRENT with os.replace, so a crash or Ctrl-C at any moment leaves the previous
+version readable. Writers hold an exclusive lock for the whole load-modify-save.
+"""
+
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from llama_index.core.schema import MetadataMode, TextNode
+
+from index.articles import Article
+from index.faiss_store import FaissStore
+from index.manifest import DocRecord, Manifest
+
+CURRENT = "CURRENT"
+LOCK = ".lock"
+
+
+class IndexError_(RuntimeError):
+    """Base for index problems the CLI reports as one clear line."""
+
+
+class IndexMissingError(IndexError_):
+    pass
+
+
+class IndexMismatchError(IndexError_):
+    pass
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced)
+
+
+class NewsIndex:
+    def __init__(self, folder: Path, manifest: Manifest, store: FaissStore):
+        self.folder = Path(folder)
+        self.manifest = manifest
+        self.store = store
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @staticmethod
+    def exists(folder: Path) -> bool:
+        return (Path(folder) / CURRENT).is_file()
+
+    @classmethod
+    def open(cls, folder: Path, embed_model: str | None = None) -> "NewsIndex":
+        folder = Path(folder)
+        if not cls.exists(folder):
+            raise IndexMissingError(
+                f"no index at {folder}; build one with: newsqa index build seeds/"
+            )
+        version = folder / (folder / CURRENT).read_text("utf-8").strip()
+        manifest = Manifest.load(version)
+        if embed_model is not None and embed_model != manifest.embed_model:
+            raise IndexMismatchError(
+                f"the index at {folder} was built with embedding model "
+                f"{manifest.embed_model!r} ({manifest.embed_dim} dimensions), but the settings "
+                f"name {embed_model!r}. Set NEWSQA_EMBED_MODEL={manifest.embed_model} or "
+                "rebuild with: newsqa index build --rebuild PATH..."
+            )
+        return cls(folder, manifest, FaissStore.load(version, manifest.embed_dim))
+
+    @classmethod
+    def create(cls, folder: Path, manifest: Manifest) -> "NewsIndex":
+        return cls(Path(folder), manifest, FaissStore(dim=manifest.embed_dim))
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def nodes(self) -> list[TextNode]:
+        return self.store.nodes()
+
+    def documents(self) -> dict[str, DocRecord]:
+        return dict(self.manifest.documents)
+
+    # ---- changing ------------------------------------------------------------------------
+
+    def upsert(
+        self,
+        articles: list[Article],
+        chunker: Callable[[Article], list[TextNode]],
+        embed: Callable[[list[str]], list[list[float]]],
+        progress: Callable[[int], None] = lambda n: None,
+    ) -> BuildReport:
+        """Add new articles, replace changed ones, leave identical ones alone."""
+        started = time.perf_counter()
+        report = BuildReport()
+        chunking = self.manifest.chunking
+
+        for article in articles:
+            old = self.manifest.documents.get(article.doc_id)
+            if old and old.content_hash == article.content_hash and old.chunking == chunking:
+                report.unchanged.append(article.doc_id)
+                progress(1)
+                continue
+            nodes = chunker(article)
+            vectors = embed([n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes])
+            for node, vector in zip(nodes, vectors, strict=True):
+                node.embedding = vector
+            if old:
+                self.store.delete(article.doc_id)
+                report.replaced.append(article.doc_id)
+            else:
+                report.added.append(article.doc_id)
+            self.store.add(nodes)
+            self.manifest.documents[article.doc_id] = DocRecord(
+                title=article.title,
+                content_hash=article.content_hash,
+                chunks=len(nodes),
+                origin=article.origin,
+                chunking=chunking,
+                source=article.source,
+                published_at=article.published_at,
+                url=article.url,
+                indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            )
+            report.chunks += len(nodes)
+            progress(1)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, doc_id: str) -> DocRecord:
+        if doc_id not in self.manifest.documents:
+            known = ", ".join(sorted(self.manifest.documents)) or "none"
+            raise KeyError(f"no document {doc_id!r} in {self.folder} (documents: {known})")
+        self.store.delete(doc_id)
+        return self.manifest.documents.pop(doc_id)
+
+    # ---- saving --------------------------------------------------------------------------
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"v-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        tmp = self.folder / f"tmp-{name}"
+        tmp.mkdir()
+        self.store.persist(str(tmp))
+        self.manifest.save(tmp)
+        for child in tmp.iterdir():
+            _fsync(child)
+        tmp.rename(self.folder / name)
+        pointer = self.folder / f"{CURRENT}.tmp"
+        pointer.write_text(name + "\n", "utf-8")
+        _fsync(pointer)
+        os.replace(pointer, self.folder / CURRENT)  # the atomic switch
+        _fsync(self.folder)
+        self._drop_old_versions(keep=name)
+
+    def _drop_old_versions(self, keep: str) -> None:
+        # The previous version stays one more round for readers that just read CURRENT.
+        versions = sorted(c.name for c in self.folder.iterdir() if c.name.startswith("v-"))
+        keep_names = {keep, *versions[-2:]}
+        for child in self.folder.iterdir():
+            if child.name.startswith(("v-", "tmp-")) and child.name not in keep_names:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def write_lock(folder: Path) -> Iterator[None]:
+    """Serialize writers across threads and processes (two uploads must not lose one)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,1 @@
+"""The ways in: the `newsqa` command line and the Gradio chat."""
