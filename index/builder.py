@@ -58,8 +58,8 @@ def build(
         index = None if rebuild or not NewsIndex.exists(folder) else open_index(settings)
         if not loaded.articles and index is not None:
             return outcome
-        embedder = embedder_for(settings)
         if index is None:
+            embedder = embedder_for(settings)
             index = NewsIndex.create(
                 folder,
                 Manifest(
@@ -69,24 +69,20 @@ def build(
                     chunk_overlap=settings.chunk_overlap,
                 ),
             )
-        elif index.manifest.embed_dim != dimension(embedder):
-            raise IndexMismatchError(
-                f"{folder} holds {index.manifest.embed_dim}-dimensional vectors, the embedder "
-                f"makes {dimension(embedder)}; rebuild with --rebuild"
-            )
         # Articles indexed again under new chunking settings are re-chunked (see upsert).
         index.manifest.chunk_size = settings.chunk_size
         index.manifest.chunk_overlap = settings.chunk_overlap
         on_start(len(loaded.articles))
-        report = index.upsert(
-            loaded.articles,
-            chunker_for(settings, embedder),
-            embedder.get_text_embedding_batch,
-            on_progress,
-        )
+        # The model loads only when some article really changed: a no-op build stays fast.
+        lazy = _LazyEmbedding(settings, index.manifest.embed_dim)
+        report = index.upsert(loaded.articles, lazy.chunk, lazy.embed, on_progress)
         if report.changed or rebuild or not NewsIndex.exists(folder):
             index.save()
-    outcome.added, outcome.replaced, outcome.unchanged = report.added, report.replaced, report.unchanged
+    outcome.added, outcome.replaced, outcome.unchanged = (
+        report.added,
+        report.replaced,
+        report.unchanged,
+    )
     outcome.chunks, outcome.seconds = report.chunks, report.seconds
     return outcome
 
@@ -102,3 +98,30 @@ def remove(doc_id: str, settings: IndexSettings) -> DocRecord:
 
 def list_documents(settings: IndexSettings) -> dict[str, DocRecord]:
     return open_index(settings).documents()
+
+
+class _LazyEmbedding:
+    def __init__(self, settings: IndexSettings, expected_dim: int):
+        self.settings = settings
+        self.expected_dim = expected_dim
+        self._chunker: Callable | None = None
+        self._embedder = None
+
+    def _load(self):
+        if self._embedder is None:
+            embedder = embedder_for(self.settings)
+            if dimension(embedder) != self.expected_dim:
+                raise IndexMismatchError(
+                    f"{self.settings.resolved_index_dir()} holds {self.expected_dim}-dimensional "
+                    f"vectors, the embedder makes {dimension(embedder)}; rebuild with --rebuild"
+                )
+            self._embedder = embedder
+            self._chunker = chunker_for(self.settings, embedder)
+        return self._embedder
+
+    def chunk(self, article):
+        self._load()
+        return self._chunker(article)
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        return self._load().get_text_embedding_batch(texts)

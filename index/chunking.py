@@ -2,13 +2,16 @@
 
 from llama_index.core import Document
 from llama_index.core.node_parser import SentenceSplitter
+from llama_index.core.node_parser.text.utils import split_by_sentence_tokenizer_internal
 from llama_index.core.schema import TextNode
+from nltk.tokenize import PunktSentenceTokenizer
 
 from index.articles import Article
 from index.dates import date_ordinal
 
 # Metadata the LLM and UI see; only the title also goes into the embedded text.
 META_KEYS = ("doc_id", "title", "source", "url", "published_at", "author")
+_PUNKT = PunktSentenceTokenizer()
 NOT_EMBEDDED = [k for k in META_KEYS if k != "title"] + ["published_day"]
 
 
@@ -20,7 +23,9 @@ def article_metadata(article: Article) -> dict:
     return meta
 
 
-def make_splitter(tokenize, chunk_size: int, chunk_overlap: int, max_tokens: int) -> SentenceSplitter:
+def make_splitter(
+    tokenize, chunk_size: int, chunk_overlap: int, max_tokens: int
+) -> SentenceSplitter:
     """`tokenize` is the embedder's own tokenizer, so sizes are in the word pieces it counts.
 
     Two places are kept for [CLS] and [SEP]; the title that is embedded with each chunk is
@@ -34,7 +39,14 @@ def make_splitter(tokenize, chunk_size: int, chunk_overlap: int, max_tokens: int
         paragraph_separator="\n",
         include_prev_next_rel=False,
         id_func=lambda i, doc: f"{doc.doc_id}#{i}",
+        chunking_tokenizer_fn=split_sentences,
     )
+
+
+def split_sentences(text: str) -> list[str]:
+    # llama-index's default is this same Punkt tokenizer, but it also loads NLTK's stopwords,
+    # which are not bundled and would be downloaded: impossible offline.
+    return split_by_sentence_tokenizer_internal(text, _PUNKT)
 
 
 def chunk_article(article: Article, splitter: SentenceSplitter) -> list[TextNode]:
@@ -48,7 +60,10 @@ def chunk_article(article: Article, splitter: SentenceSplitter) -> list[TextNode
     nodes = splitter.get_nodes_from_documents([doc])
     for node in nodes:
         # llama-index locates chunks by searching the text; re-check so highlights stay exact.
-        if node.start_char_idx is None or article.body[node.start_char_idx : node.end_char_idx] != node.text:
+        if (
+            node.start_char_idx is None
+            or article.body[node.start_char_idx : node.end_char_idx] != node.text
+        ):
             start = article.body.find(node.text)
             node.start_char_idx = start if start >= 0 else None
             node.end_char_idx = start + len(node.text) if start >= 0 else None

@@ -46,8 +46,12 @@ def settings_from(args: argparse.Namespace) -> IndexSettings:
 def cmd_build(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     progress = Progress(
-        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True,
+        TextColumn("indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     )
     task = None
 

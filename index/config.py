@@ -43,8 +43,8 @@ class IndexSettings(NewsqaSettings):
     # already in the local Hugging Face cache.
     embed_model: str = "all-MiniLM-L6-v2"
     # Word pieces of the embedder's own tokenizer; MiniLM truncates past 256.
-    chunk_size: int = 200
-    chunk_overlap: int = 40
+    chunk_size: int = 128
+    chunk_overlap: int = 20
     embed_batch_size: int = 32
     max_file_mb: float = 20.0
     # Torch threads for embedding; the LLM shares the two cores.

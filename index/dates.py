@@ -5,12 +5,8 @@ from datetime import date
 
 from dateutil import parser as dateparser
 
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
-_IN_TEXT = re.compile(
-    rf"\b(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
-)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_IN_TEXT = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 
 
 def parse_date(value: str) -> str:

@@ -49,7 +49,6 @@ def load_embedder(name: str, batch_size: int = 32, threads: int = 1):
     offline.apply()
     import torch
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
@@ -77,5 +76,7 @@ def max_tokens(embedder) -> int:
 
 def dimension(embedder) -> int:
     model = sentence_transformer(embedder)
-    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    getter = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
     return int(getter())

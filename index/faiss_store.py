@@ -57,6 +57,14 @@ class FaissStore(BasePydanticVectorStore):
         key = self._ids.get(node_id)
         return self._nodes.get(key) if key is not None else None
 
+    def similarity(self, query_vec: list[float], node_id: str) -> float:
+        """Cosine of a query to one stored chunk (vectors are normalized)."""
+        key = self._ids.get(node_id)
+        if key is None:
+            return 0.0
+        vec = self._index.reconstruct(key)
+        return float(np.dot(np.asarray(query_vec, dtype="float32"), vec))
+
     def add(self, nodes: list[BaseNode], **kwargs: Any) -> list[str]:
         if not nodes:
             return []
@@ -90,7 +98,9 @@ class FaissStore(BasePydanticVectorStore):
             allowed = self._allowed_keys(query)
             if not allowed:
                 return VectorStoreQueryResult(nodes=[], similarities=[], ids=[])
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(allowed, dtype="int64")))
+            params = faiss.SearchParameters(
+                sel=faiss.IDSelectorBatch(np.asarray(allowed, dtype="int64"))
+            )
         k = min(query.similarity_top_k, len(self._nodes))
         scores, keys = self._index.search(vector, k, params=params)
         hits = [(float(s), int(key)) for s, key in zip(scores[0], keys[0]) if key >= 0]
@@ -118,13 +128,17 @@ class FaissStore(BasePydanticVectorStore):
         faiss.write_index(self._index, str(folder / VECTORS_FILE))
         with open(folder / NODES_FILE, "w", encoding="utf-8") as fh:
             for key, node in self._nodes.items():
-                fh.write(json.dumps({"key": key, "node": node.to_dict()}, ensure_ascii=False) + "\n")
+                fh.write(
+                    json.dumps({"key": key, "node": node.to_dict()}, ensure_ascii=False) + "\n"
+                )
 
     @classmethod
     def load(cls, folder: Path, dim: int) -> "FaissStore":
         index = faiss.read_index(str(folder / VECTORS_FILE))
         if index.d != dim:
-            raise ValueError(f"{folder / VECTORS_FILE} has {index.d} dimensions, manifest says {dim}")
+            raise ValueError(
+                f"{folder / VECTORS_FILE} has {index.d} dimensions, manifest says {dim}"
+            )
         store = cls(dim=dim, index=index)
         with open(folder / NODES_FILE, encoding="utf-8") as fh:
             for line in fh:

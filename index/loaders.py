@@ -158,7 +158,9 @@ def _from_html(path: Path, html: str) -> Article:
                 return tag["content"].strip()
         return None
 
-    title = meta("og:title") or (soup.title.string.strip() if soup.title and soup.title.string else None)
+    title = meta("og:title") or (
+        soup.title.string.strip() if soup.title and soup.title.string else None
+    )
     source = meta("og:site_name")
     url = meta("og:url")
     author = meta("author", "article:author")
@@ -210,7 +212,11 @@ def _from_records(path: Path, text: str, jsonl: bool) -> tuple[list[Article], li
         records = [(None, item) for item in items]
     articles = []
     for pos, (line, record) in enumerate(records, start=1):
-        where = f"{path}:{line}" if line else (f"{path} record {pos}" if len(records) > 1 else str(path))
+        where = (
+            f"{path}:{line}"
+            if line
+            else (f"{path} record {pos}" if len(records) > 1 else str(path))
+        )
         try:
             articles.append(_from_record(record, where, line, path))
         except _Bad as bad:

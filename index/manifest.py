@@ -46,7 +46,9 @@ class Manifest:
     def load(cls, folder: Path) -> "Manifest":
         data = json.loads((folder / MANIFEST_FILE).read_text("utf-8"))
         if data.get("format") != FORMAT:
-            raise ValueError(f"{folder}: index format {data.get('format')}, this newsqa reads {FORMAT}")
+            raise ValueError(
+                f"{folder}: index format {data.get('format')}, this newsqa reads {FORMAT}"
+            )
         docs = {k: DocRecord(**v) for k, v in data.pop("documents").items()}
         return cls(documents=docs, **data)
 

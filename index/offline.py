@@ -20,4 +20,3 @@ def apply(data_dir: Path | None = None) -> None:
         os.environ.setdefault("LLAMA_INDEX_CACHE_DIR", str(cache / "llama_index"))
         os.environ.setdefault("GRADIO_TEMP_DIR", str(cache / "gradio"))
         os.environ.setdefault("HF_HOME", str(cache / "hf"))
-        os.environ.setdefault("NLTK_DATA", str(cache / "nltk"))

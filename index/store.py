@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from llama_index.core.schema import MetadataMode, TextNode
@@ -132,7 +132,7 @@ class NewsIndex:
                 source=article.source,
                 published_at=article.published_at,
                 url=article.url,
-                indexed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
             report.chunks += len(nodes)
             progress(1)
@@ -150,7 +150,7 @@ class NewsIndex:
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"v-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        name = f"v-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         tmp = self.folder / f"tmp-{name}"
         tmp.mkdir()
         self.store.persist(str(tmp))

@@ -1,0 +1,132 @@
+"""Dense (FAISS) + BM25 retrieval fused by reciprocal rank, with source/date filters."""
+
+import copy
+import math
+
+
+from llama_index.core import VectorStoreIndex
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import QueryFusionRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.vector_stores.types import (
+    FilterCondition,
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+)
+from llama_index.core.vector_stores.utils import build_metadata_filter_fn
+from llama_index.retrievers.bm25 import BM25Retriever
+
+from index.dates import date_ordinal
+from index.store import NewsIndex
+from qa.types import Passage, RetrievalFilters
+
+# Half-life of the recency bonus, in days, when the user prefers recent articles.
+RECENCY_HALF_LIFE_DAYS = 30.0
+RECENCY_WEIGHT = 0.5
+
+
+def to_metadata_filters(filters: RetrievalFilters | None) -> MetadataFilters | None:
+    if filters is None or filters.empty:
+        return None
+    parts: list = []
+    if filters.sources:
+        parts.append(MetadataFilter(key="source", value=list(filters.sources), operator=FilterOperator.IN))
+    if filters.date_from:
+        day = date_ordinal(filters.date_from)
+        parts.append(MetadataFilter(key="published_day", value=day, operator=FilterOperator.GTE))
+    if filters.date_to:
+        day = date_ordinal(filters.date_to)
+        parts.append(MetadataFilter(key="published_day", value=day, operator=FilterOperator.LTE))
+    return MetadataFilters(filters=parts, condition=FilterCondition.AND)
+
+
+class PositiveBM25Retriever(BM25Retriever):
+    """BM25 hits with no term in common (or masked out by a filter) are not hits."""
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [hit for hit in super()._retrieve(query_bundle) if (hit.score or 0.0) > 0.0]
+
+
+class Retriever:
+    def __init__(self, index: NewsIndex, embedder, dense_top_k: int = 8, bm25_top_k: int = 8, use_bm25: bool = True):
+        self.index = index
+        self.embedder = embedder
+        self.dense_top_k = dense_top_k
+        self.bm25_top_k = bm25_top_k
+        self.vector_index = VectorStoreIndex.from_vector_store(index.store, embed_model=embedder)
+        nodes = index.nodes()
+        self._bm25 = (
+            PositiveBM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(bm25_top_k, len(nodes)))
+            if use_bm25 and nodes
+            else None
+        )
+
+    def _bm25_for(self, meta_filters: MetadataFilters | None) -> BM25Retriever:
+        if meta_filters is None:
+            return self._bm25
+        # Same BM25 matrix, its own weight mask: filtering never rebuilds the index.
+        clone = copy.copy(self._bm25)
+        by_id = {row["node_id"]: row for row in clone.corpus}
+        matches = build_metadata_filter_fn(lambda node_id: by_id[node_id], meta_filters)
+        clone.corpus_weight_mask = [int(matches(row["node_id"])) for row in clone.corpus]
+        return clone
+
+    def retrieve(self, query: str, top_k: int = 4, filters: RetrievalFilters | None = None) -> list[Passage]:
+        if len(self.index.store) == 0:
+            return []
+        meta_filters = to_metadata_filters(filters)
+        retrievers = [self.vector_index.as_retriever(similarity_top_k=self.dense_top_k, filters=meta_filters)]
+        if self._bm25 is not None:
+            retrievers.append(self._bm25_for(meta_filters))
+        fusion = QueryFusionRetriever(
+            retrievers,
+            num_queries=1,  # no LLM query generation
+            mode="reciprocal_rerank",
+            similarity_top_k=max(top_k * 2, top_k),
+            use_async=False,
+            # num_queries=1 never calls an LLM; passing one stops llama-index from resolving
+            # its OpenAI default (and Settings.llm=None would print to stdout).
+            llm=MockLLM(),
+        )
+        query_vec = self.embedder.get_query_embedding(query)
+        fused = fusion.retrieve(QueryBundle(query_str=query, embedding=query_vec))
+        if filters is not None and filters.prefer_recent:
+            fused = _recency_rerank(fused)
+        passages = [self._passage(n, query_vec) for n in fused[:top_k]]
+        return passages
+
+    def _passage(self, hit: NodeWithScore, query_vec: list[float]) -> Passage:
+        node = self.index.store.node(hit.node.node_id) or hit.node
+        meta = node.metadata
+        return Passage(
+            node_id=node.node_id,
+            doc_id=meta.get("doc_id", node.ref_doc_id or ""),
+            title=meta.get("title", ""),
+            text=node.get_content(),
+            source=meta.get("source"),
+            published_at=meta.get("published_at"),
+            url=meta.get("url"),
+            start=node.start_char_idx,
+            end=node.end_char_idx,
+            score=float(hit.score or 0.0),
+            similarity=self.index.store.similarity(query_vec, node.node_id),
+        )
+
+
+def _recency_rerank(hits: list[NodeWithScore]) -> list[NodeWithScore]:
+    days = [h.node.metadata.get("published_day") for h in hits]
+    known = [d for d in days if d is not None]
+    if not known:
+        return hits
+    newest = max(known)
+    top = max((h.score or 0.0) for h in hits) or 1.0
+
+    def boosted(hit: NodeWithScore, day: int | None) -> float:
+        bonus = 0.0 if day is None else math.pow(0.5, (newest - day) / RECENCY_HALF_LIFE_DAYS)
+        return (hit.score or 0.0) / top + RECENCY_WEIGHT * bonus
+
+    ranked = sorted(zip(hits, days), key=lambda pair: boosted(*pair), reverse=True)
+    return [h for h, _ in ranked]
+
+

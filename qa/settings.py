@@ -1,0 +1,30 @@
+"""Answering settings (env NEWSQA_*, or newsqa.toml), on top of the index settings."""
+
+from pathlib import Path
+from typing import Literal
+
+from index.config import IndexSettings
+
+
+class QASettings(IndexSettings):
+    # LLM backend: the embedded llama.cpp model, any OpenAI-compatible server, or Ollama.
+    llm_backend: Literal["llamacpp", "openai_like", "ollama"] = "llamacpp"
+    # llamacpp: a GGUF path; empty means the packaged Qwen2.5-Coder-1.5B-Instruct.
+    llm_model_path: Path | None = None
+    llm_threads: int = 2
+    llm_context: int = 4096
+    # openai_like / ollama
+    llm_model: str = "qwen2.5:1.5b-instruct"
+    llm_api_base: str = "http://127.0.0.1:8080/v1"
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 120.0
+    llm_max_tokens: int = 256
+    llm_temperature: float = 0.0
+
+    # retrieval
+    top_k: int = 4
+    dense_top_k: int = 8
+    bm25_top_k: int = 8
+    use_bm25: bool = True
+    # Below this best dense cosine the articles are taken not to cover the question.
+    min_relevance: float = 0.25
