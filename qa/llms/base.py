@@ -1,0 +1,25 @@
+"""The one interface every LLM backend implements: stream a chat reply."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+
+
+class LLMError(RuntimeError):
+    """The LLM could not be loaded or reached; the message says what to fix."""
+
+
+class ChatLLM(ABC):
+    name: str  # shown in the UI and reports, e.g. "llama.cpp: qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+    @abstractmethod
+    def stream(
+        self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0
+    ) -> Iterator[str]:
+        """Yield pieces of the assistant's reply to OpenAI-style messages."""
+
+    def complete(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> str:
+        return "".join(self.stream(messages, max_tokens, temperature))
+
+    def count_tokens(self, text: str) -> int:
+        """Prompt size in the model's tokens (a rough count where the backend cannot tell)."""
+        return max(1, len(text) // 4)

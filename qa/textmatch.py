@@ -1,0 +1,59 @@
+"""Word-level matching shared by the citation verifier and the eval metrics."""
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+WORD = re.compile(r"[A-Za-z0-9]+(?:[’'\-.][A-Za-z0-9]+)*")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+")
+# Function words and answer glue; they say nothing about whether a passage supports a claim.
+STOPWORDS = frozenset(
+    """a an the and or but if then than so of to in on at by for with from into onto about as
+    is are was were be been being am do does did done has have had having will would shall should
+    can could may might must it its it's this that these those there here he she they them his her
+    their theirs him we us our you your i me my not no nor also very just more most such only
+    which who whom whose what when where why how while after before during over under again
+    further once both each few other some any all own same too s t according article articles
+    passage passages said says say stated states mentioned mention mentions""".split()
+)
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word.lower().replace("’", "'"))
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text) if w.lower() not in STOPWORDS}
+
+
+def entity_stems(text: str) -> set[str]:
+    """Names and numbers: the tokens a small model invents most (a prime minister, a date)."""
+    found = set()
+    for w in words(text):
+        if w.lower() in STOPWORDS:
+            continue
+        if w[0].isupper() or any(c.isdigit() for c in w):
+            found.add(stem(w))
+    return found
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences (and headline lines) of a passage."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        pieces = SENTENCE_END.split(line.group(0))
+        offset = start
+        for piece in pieces:
+            idx = text.find(piece, offset)
+            if piece.strip():
+                spans.append((idx, idx + len(piece)))
+            offset = idx + len(piece)
+    return spans
