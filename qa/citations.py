@@ -13,6 +13,7 @@ from qa.textmatch import content_stems, entity_stems, sentence_spans
 from qa.types import Citation, Passage
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 PASSAGE_REF = re.compile(r"\(?\b(?:in |from |see )?passages? \[?(\d+)\]?\)?", re.I)
 META_SENTENCE = re.compile(
     r"^(?:this|that|it)(?: information)? (?:is|was|can be) (?:stated|cited|mentioned|found|given|"
@@ -56,6 +57,12 @@ def split_claims(answer: str) -> list[Claim]:
     pieces = [p for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
     claims: list[Claim] = []
     for piece in pieces:
+        lead = LEADING_MARKERS.match(piece)
+        if lead and claims:
+            # "… apology. [2] They meet …": markers opening a sentence close the one before.
+            moved = tuple(int(n) for group in MARKER.findall(lead.group(0)) for n in group.split(","))
+            claims[-1] = Claim(claims[-1].text, claims[-1].cited + moved)
+            piece = piece[lead.end() :]
         cited = tuple(int(n) for group in MARKER.findall(piece) for n in group.split(","))
         body = MARKER.sub("", piece).strip()
         if not re.search(r"[A-Za-z0-9]", body.strip(".!? ")) or META_SENTENCE.match(body):

