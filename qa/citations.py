@@ -60,7 +60,9 @@ def split_claims(answer: str) -> list[Claim]:
         lead = LEADING_MARKERS.match(piece)
         if lead and claims:
             # "… apology. [2] They meet …": markers opening a sentence close the one before.
-            moved = tuple(int(n) for group in MARKER.findall(lead.group(0)) for n in group.split(","))
+            moved = tuple(
+                int(n) for group in MARKER.findall(lead.group(0)) for n in group.split(",")
+            )
             claims[-1] = Claim(claims[-1].text, claims[-1].cited + moved)
             piece = piece[lead.end() :]
         cited = tuple(int(n) for group in MARKER.findall(piece) for n in group.split(","))

@@ -3,7 +3,6 @@
 import copy
 import math
 
-
 from llama_index.core import VectorStoreIndex
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import QueryFusionRetriever
@@ -31,7 +30,9 @@ def to_metadata_filters(filters: RetrievalFilters | None) -> MetadataFilters | N
         return None
     parts: list = []
     if filters.sources:
-        parts.append(MetadataFilter(key="source", value=list(filters.sources), operator=FilterOperator.IN))
+        parts.append(
+            MetadataFilter(key="source", value=list(filters.sources), operator=FilterOperator.IN)
+        )
     if filters.date_from:
         day = date_ordinal(filters.date_from)
         parts.append(MetadataFilter(key="published_day", value=day, operator=FilterOperator.GTE))
@@ -49,7 +50,14 @@ class PositiveBM25Retriever(BM25Retriever):
 
 
 class Retriever:
-    def __init__(self, index: NewsIndex, embedder, dense_top_k: int = 8, bm25_top_k: int = 8, use_bm25: bool = True):
+    def __init__(
+        self,
+        index: NewsIndex,
+        embedder,
+        dense_top_k: int = 8,
+        bm25_top_k: int = 8,
+        use_bm25: bool = True,
+    ):
         self.index = index
         self.embedder = embedder
         self.dense_top_k = dense_top_k
@@ -57,7 +65,9 @@ class Retriever:
         self.vector_index = VectorStoreIndex.from_vector_store(index.store, embed_model=embedder)
         nodes = index.nodes()
         self._bm25 = (
-            PositiveBM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(bm25_top_k, len(nodes)))
+            PositiveBM25Retriever.from_defaults(
+                nodes=nodes, similarity_top_k=min(bm25_top_k, len(nodes))
+            )
             if use_bm25 and nodes
             else None
         )
@@ -72,11 +82,15 @@ class Retriever:
         clone.corpus_weight_mask = [int(matches(row["node_id"])) for row in clone.corpus]
         return clone
 
-    def retrieve(self, query: str, top_k: int = 4, filters: RetrievalFilters | None = None) -> list[Passage]:
+    def retrieve(
+        self, query: str, top_k: int = 4, filters: RetrievalFilters | None = None
+    ) -> list[Passage]:
         if len(self.index.store) == 0:
             return []
         meta_filters = to_metadata_filters(filters)
-        retrievers = [self.vector_index.as_retriever(similarity_top_k=self.dense_top_k, filters=meta_filters)]
+        retrievers = [
+            self.vector_index.as_retriever(similarity_top_k=self.dense_top_k, filters=meta_filters)
+        ]
         if self._bm25 is not None:
             retrievers.append(self._bm25_for(meta_filters))
         fusion = QueryFusionRetriever(
@@ -128,5 +142,3 @@ def _recency_rerank(hits: list[NodeWithScore]) -> list[NodeWithScore]:
 
     ranked = sorted(zip(hits, days), key=lambda pair: boosted(*pair), reverse=True)
     return [h for h, _ in ranked]
-
-

@@ -4,18 +4,24 @@ from qa.citations import is_refusal, split_claims, verify
 from qa.types import Passage
 
 IRAN = Passage(
-    "n1", "d", "Seed",
+    "n1",
+    "d",
+    "Seed",
     "Iran continues to be a focal point of concern for both leaders. Anna Kelly, deputy press "
     "secretary, reaffirmed Trump’s commitment to preventing Iran from acquiring a nuclear weapon.",
 )
 QATAR = Passage(
-    "n2", "d", "Seed",
+    "n2",
+    "d",
+    "Seed",
     "In September, Israel’s military actions against Hamas leaders in Qatar angered Trump. "
     "Following the Israeli strikes, Trump demanded an apology from Netanyahu to Qatari officials "
     "during a tense Oval Office meeting.",
 )
 MEETING = Passage(
-    "n3", "d", "Seed",
+    "n3",
+    "d",
+    "Seed",
     "Prime Minister Benjamin Netanyahu is set to meet with President Donald Trump at his "
     "Mar-a-Lago estate in Palm Beach, Florida.",
 )
@@ -23,7 +29,9 @@ PASSAGES = [IRAN, QATAR, MEETING]
 
 
 def test_wrong_marker_is_repointed_to_the_supporting_passage():
-    v = verify("Trump demanded an apology after Israel struck Hamas leaders in Qatar [1].", PASSAGES)
+    v = verify(
+        "Trump demanded an apology after Israel struck Hamas leaders in Qatar [1].", PASSAGES
+    )
     assert not v.refused and v.repointed == 1
     [c] = v.citations
     assert c.n == 1 and c.passage is QATAR
@@ -33,15 +41,22 @@ def test_wrong_marker_is_repointed_to_the_supporting_passage():
 
 
 def test_right_markers_are_kept_and_renumbered_densely():
-    answer = "They meet at Mar-a-Lago in Palm Beach [3]. Trump demanded an apology from Netanyahu [2]."
+    answer = (
+        "They meet at Mar-a-Lago in Palm Beach [3]. Trump demanded an apology from Netanyahu [2]."
+    )
     v = verify(answer, PASSAGES)
     assert v.repointed == 0
-    assert v.text == "They meet at Mar-a-Lago in Palm Beach [1]. Trump demanded an apology from Netanyahu [2]."
+    assert (
+        v.text
+        == "They meet at Mar-a-Lago in Palm Beach [1]. Trump demanded an apology from Netanyahu [2]."
+    )
     assert [(c.n, c.passage.node_id) for c in v.citations] == [(1, "n3"), (2, "n2")]
 
 
 def test_sentence_with_invented_name_is_dropped():
-    answer = "Anna Kelly reaffirmed Trump's commitment on Iran [1]. Sheikh Mohammed leads Qatar [2]."
+    answer = (
+        "Anna Kelly reaffirmed Trump's commitment on Iran [1]. Sheikh Mohammed leads Qatar [2]."
+    )
     v = verify(answer, PASSAGES)
     assert v.dropped == 1 and "Sheikh" not in v.text
     assert [c.passage.node_id for c in v.citations] == ["n1"]
@@ -60,14 +75,19 @@ def test_duplicate_and_out_of_range_markers():
 
 def test_marker_after_the_full_stop_and_meta_sentence_belong_to_the_claim():
     claims = split_claims("Ahmed al-Sharaa is the Syrian President. This is stated in passage [3].")
-    assert [(c.text, c.cited) for c in claims] == [("Ahmed al-Sharaa is the Syrian President.", (3,))]
+    assert [(c.text, c.cited) for c in claims] == [
+        ("Ahmed al-Sharaa is the Syrian President.", (3,))
+    ]
     claims = split_claims("Trump demanded an apology. [2] They meet in Florida.")
     assert claims[0].cited == (2,)
 
 
 def test_uncited_supported_sentence_gets_a_citation():
     v = verify("Netanyahu will meet Trump at Mar-a-Lago.", PASSAGES)
-    assert v.text == "Netanyahu will meet Trump at Mar-a-Lago [1]." and v.citations[0].passage is MEETING
+    assert (
+        v.text == "Netanyahu will meet Trump at Mar-a-Lago [1]."
+        and v.citations[0].passage is MEETING
+    )
 
 
 def test_refusals_are_recognised():

@@ -91,7 +91,9 @@ def test_changed_article_replaces_its_chunks(seed_copy, settings, tmp_path):
 
 
 def test_remove_deletes_one_document(seed_copy, settings, tmp_path):
-    write(tmp_path / "more" / "dam.txt", "The new dam on the river opened on Friday after ten years.")
+    write(
+        tmp_path / "more" / "dam.txt", "The new dam on the river opened on Friday after ten years."
+    )
     builder.build([tmp_path / "more"], settings)
     record = builder.remove("netanyahu-trump-mar-a-lago", settings)
     assert record.chunks > 3
@@ -104,7 +106,9 @@ def test_remove_deletes_one_document(seed_copy, settings, tmp_path):
 
 def test_other_embedding_model_is_refused(seed_copy, settings):
     other = settings.model_copy(update={"embed_model": "sentence-transformers/all-mpnet-base-v2"})
-    with pytest.raises(IndexMismatchError, match="all-MiniLM-L6-v2.*384 dimensions.*all-mpnet-base-v2"):
+    with pytest.raises(
+        IndexMismatchError, match="all-MiniLM-L6-v2.*384 dimensions.*all-mpnet-base-v2"
+    ):
         builder.open_index(other)
     with pytest.raises(IndexMismatchError):
         builder.build([SEEDS], other)
@@ -126,7 +130,9 @@ def test_bad_input_reports_each_file_and_keeps_the_index(seed_copy, settings, tm
     assert set(docs) == {"netanyahu-trump-mar-a-lago", "good"}
 
 
-def test_interrupted_save_leaves_previous_index_readable(seed_copy, settings, tmp_path, monkeypatch):
+def test_interrupted_save_leaves_previous_index_readable(
+    seed_copy, settings, tmp_path, monkeypatch
+):
     from index.faiss_store import FaissStore
 
     before = (seed_copy / "CURRENT").read_text()
@@ -153,11 +159,17 @@ def test_interrupted_save_leaves_previous_index_readable(seed_copy, settings, tm
 def test_killed_build_process_leaves_a_readable_index(seed_copy, settings, tmp_path):
     corpus = tmp_path / "many"
     for i in range(60):
-        write(corpus / f"a{i}.txt", f"Story {i}. " + "The council met again to discuss the budget. " * 40)
+        write(
+            corpus / f"a{i}.txt",
+            f"Story {i}. " + "The council met again to discuss the budget. " * 40,
+        )
     env = dict(os.environ, NEWSQA_INDEX_DIR=str(seed_copy), NEWSQA_DATA_DIR=str(settings.data_dir))
     proc = subprocess.Popen(
         [sys.executable, "-m", "index", "build", str(corpus)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     time.sleep(12)  # model loaded, mid-way through embedding
     proc.send_signal(signal.SIGKILL)
@@ -170,7 +182,10 @@ def test_killed_build_process_leaves_a_readable_index(seed_copy, settings, tmp_p
 def test_cli_lists_the_seed_article(seed_copy, settings):
     out = subprocess.run(
         [sys.executable, "-m", "ui.cli", "index", "list", "--index", str(seed_copy)],
-        cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, COLUMNS="200"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, COLUMNS="200"),
     )
     assert out.returncode == 0, out.stderr
     assert "netanyahu-trump-mar-a-lago" in out.stdout and "1 documents" in out.stdout

@@ -22,7 +22,9 @@ def test_seed_record_keeps_the_article_text_unchanged():
 
 
 def test_txt_takes_date_from_its_date_line(tmp_path):
-    p = write(tmp_path / "storm-hits-coast.txt", "A storm hit the coast on March 3, 2024. Many fled.\n")
+    p = write(
+        tmp_path / "storm-hits-coast.txt", "A storm hit the coast on March 3, 2024. Many fled.\n"
+    )
     article = only(load_paths([p]))
     assert article.doc_id == "storm-hits-coast"
     assert article.published_at == "2024-03-03"
@@ -54,14 +56,26 @@ def test_html_drops_boilerplate_and_reads_metadata(tmp_path):
 
 def test_jsonl_records_carry_metadata(tmp_path):
     rows = [
-        {"title": "A", "body": "Alpha text.", "url": "http://x/a", "source": "Wire", "published_at": "2024-01-02", "author": "Kim"},
+        {
+            "title": "A",
+            "body": "Alpha text.",
+            "url": "http://x/a",
+            "source": "Wire",
+            "published_at": "2024-01-02",
+            "author": "Kim",
+        },
         {"title": "B", "text": "Beta text.", "published_at": "Jan 5, 2024"},
     ]
     p = write(tmp_path / "feed.jsonl", "\n".join(json.dumps(r) for r in rows))
     result = load_paths([p])
     assert not result.problems
     a, b = result.articles
-    assert (a.doc_id, a.source, a.author, a.published_at) == ("http://x/a", "Wire", "Kim", "2024-01-02")
+    assert (a.doc_id, a.source, a.author, a.published_at) == (
+        "http://x/a",
+        "Wire",
+        "Kim",
+        "2024-01-02",
+    )
     assert (b.body, b.published_at) == ("Beta text.", "2024-01-05")
 
 
@@ -80,7 +94,9 @@ def test_binary_file_is_an_error(tmp_path):
 
 
 def test_invalid_utf8_names_the_line(tmp_path):
-    p = write(tmp_path / "latin1.txt", "first line\nsecond line\ncaf\xe9 au lait\n".encode("latin-1"))
+    p = write(
+        tmp_path / "latin1.txt", "first line\nsecond line\ncaf\xe9 au lait\n".encode("latin-1")
+    )
     [problem] = load_paths([p]).problems
     assert problem.severity == "error" and "UTF-8" in problem.message
     assert problem.line == 3
@@ -88,7 +104,11 @@ def test_invalid_utf8_names_the_line(tmp_path):
 
 
 def test_malformed_json_line_is_named_and_other_lines_kept(tmp_path):
-    lines = ['{"title": "Good", "body": "Fine."}', '{"title": "Bad", "body": ', '{"title": "Also", "body": "Ok."}']
+    lines = [
+        '{"title": "Good", "body": "Fine."}',
+        '{"title": "Bad", "body": ',
+        '{"title": "Also", "body": "Ok."}',
+    ]
     p = write(tmp_path / "feed.jsonl", "\n".join(lines))
     result = load_paths([p])
     assert [a.title for a in result.articles] == ["Good", "Also"]
@@ -119,7 +139,7 @@ def test_missing_and_broken_paths_are_errors(tmp_path):
     os.symlink(tmp_path / "gone.txt", link)
     result = load_paths([tmp_path / "nope.txt", link])
     assert [p.severity for p in result.problems] == ["error", "error"]
-    assert all(p.path.endswith((".txt")) for p in result.problems)
+    assert all(p.path.endswith(".txt") for p in result.problems)
 
 
 def test_50_mb_file_is_refused_without_reading_it(tmp_path):
@@ -127,7 +147,9 @@ def test_50_mb_file_is_refused_without_reading_it(tmp_path):
     with open(p, "wb") as fh:
         fh.truncate(50 * 1024 * 1024)
     [problem] = load_paths([p], max_file_mb=20).problems
-    assert problem.severity == "error" and "50.0 MB" in problem.message and "limit" in problem.message
+    assert (
+        problem.severity == "error" and "50.0 MB" in problem.message and "limit" in problem.message
+    )
 
 
 def test_folder_is_walked_and_hidden_files_skipped(tmp_path):

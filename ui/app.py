@@ -55,7 +55,9 @@ def build_app(answerer: Answerer) -> gr.Blocks:
 
         send.click(respond, [box, chat, top_k], [chat, sources, box], api_name="ask")
         box.submit(respond, [box, chat, top_k], [chat, sources, box], api_name=False)
-        new.click(lambda: ([], "<p class='no-sources'>Sources appear here.</p>"), None, [chat, sources])
+        new.click(
+            lambda: ([], "<p class='no-sources'>Sources appear here.</p>"), None, [chat, sources]
+        )
     return app
 
 

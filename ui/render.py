@@ -10,7 +10,9 @@ def answer_markdown(answer: Answer) -> str:
         return f"<span class='refused'>🛈 {html.escape(answer.text)}</span>"
     text = html.escape(answer.text)
     for c in answer.citations:
-        text = text.replace(f"[{c.n}]", f"<a href='#src-{c.n}' title='{html.escape(c.quote)}'>[{c.n}]</a>")
+        text = text.replace(
+            f"[{c.n}]", f"<a href='#src-{c.n}' title='{html.escape(c.quote)}'>[{c.n}]</a>"
+        )
     return text
 
 

@@ -17,7 +17,9 @@ class ChatLLM(ABC):
     ) -> Iterator[str]:
         """Yield pieces of the assistant's reply to OpenAI-style messages."""
 
-    def complete(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0) -> str:
+    def complete(
+        self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0
+    ) -> str:
         return "".join(self.stream(messages, max_tokens, temperature))
 
     def count_tokens(self, text: str) -> int:

@@ -11,7 +11,9 @@ class OllamaLLM(ChatLLM):
         try:
             from llama_index.llms.ollama import Ollama
         except ImportError:
-            raise LLMError("the ollama backend needs: pip install llama-index-llms-ollama") from None
+            raise LLMError(
+                "the ollama backend needs: pip install llama-index-llms-ollama"
+            ) from None
         self._llm = Ollama(model=model, base_url=base_url, request_timeout=timeout)
         self.name = f"Ollama: {model} at {base_url}"
 

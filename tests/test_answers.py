@@ -1,0 +1,109 @@
+"""The real embedded LLM on the seed article: grounded answers, refusals, follow-ups, the CLI."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import APOLOGY_Q, ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def answerer(seed_index_dir, tmp_path_factory):
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+
+    # The GGUF is joined once into the project's data dir (make setup does it).
+    settings = QASettings(data_dir=ROOT / ".newsqa", index_dir=seed_index_dir)
+    return Answerer(settings)
+
+
+def test_apology_question_cites_the_qatar_passage(answerer):
+    answer = answerer.ask(APOLOGY_Q)
+    assert not answer.refused, answer.raw_text
+    assert "Qatar" in answer.text
+    assert answer.citations
+    assert any(
+        "apology from Netanyahu to Qatari officials" in c.passage.text for c in answer.citations
+    )
+    for c in answer.citations:
+        assert c.passage.text[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["Who is the prime minister of Qatar?", "What did Zelensky ask Trump for?"]
+)
+def test_questions_the_article_does_not_answer_are_refused(answerer, question):
+    answer = answerer.ask(question)
+    assert answer.refused, (answer.text, answer.raw_text)
+    assert answer.citations == []
+    assert answer.text == "The articles don't say."
+
+
+def test_unrelated_question_is_refused_without_calling_the_llm(answerer):
+    answer = answerer.ask("What is the boiling point of mercury?")
+    assert answer.refused and answer.timings.generate_s == 0.0
+
+
+def test_follow_up_resolves_its_pronoun(answerer):
+    from qa.types import Turn
+
+    history = [
+        Turn("user", "Who is Anna Kelly?"),
+        Turn("assistant", "Anna Kelly is the deputy press secretary [1]."),
+    ]
+    answer = answerer.ask("What did she say about Iran?", history)
+    assert answer.standalone_question and "Anna Kelly" in answer.standalone_question
+    assert not answer.refused, answer.raw_text
+    assert "nuclear" in answer.text.lower()
+    assert any("Anna Kelly" in c.passage.text for c in answer.citations)
+
+
+def test_streaming_yields_text_before_the_final_answer(answerer):
+    from qa.types import Answer
+
+    events = list(answerer.stream(APOLOGY_Q))
+    assert isinstance(events[-1], Answer)
+    assert len([e for e in events if isinstance(e, str)]) > 3
+
+
+def run_cli(*args, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **env),
+    )
+
+
+def test_ask_json_contract(seed_index_dir):
+    out = run_cli("ask", APOLOGY_Q, "--json", "--index", str(seed_index_dir))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)  # nothing but the JSON object on stdout
+    assert set(data) >= {"question", "answer", "refused", "citations", "timings"}
+    assert set(data["timings"]) >= {"retrieve_s", "generate_s", "total_s"}
+    assert data["citations"]
+    keys = {"n", "doc_id", "title", "source", "published_at", "text", "quote", "start", "end"}
+    for c in data["citations"]:
+        assert set(c) >= keys
+        assert c["text"][c["start"] : c["end"]] == c["quote"]
+
+
+def test_ask_without_index_fails_clearly(tmp_path):
+    out = run_cli("ask", APOLOGY_Q, "--index", str(tmp_path / "none"))
+    assert out.returncode == 2
+    assert "no index at" in out.stderr and "newsqa index build" in out.stderr
+
+
+def test_ask_with_unloadable_model_fails_clearly(seed_index_dir, tmp_path):
+    fake = tmp_path / "broken.gguf"
+    fake.write_bytes(b"not a model")
+    out = run_cli("ask", APOLOGY_Q, "--index", str(seed_index_dir), NEWSQA_LLM_MODEL_PATH=str(fake))
+    assert out.returncode == 2
+    assert "broken.gguf" in out.stderr
