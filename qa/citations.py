@@ -47,6 +47,14 @@ class Verified:
     dropped: int = 0  # sentences no passage supports
 
 
+SENTENCE_DONE = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[A-Z\"“])")
+
+
+def past_sentence_limit(text: str) -> bool:
+    """True once the text has started a sentence beyond the ones the verifier keeps."""
+    return len(SENTENCE_DONE.findall(text)) >= MAX_SENTENCES
+
+
 def is_refusal(text: str) -> bool:
     return bool(REFUSAL.search(text))
 

@@ -18,7 +18,7 @@ class QASettings(IndexSettings):
     llm_api_base: str = "http://127.0.0.1:8080/v1"
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 120.0
-    llm_max_tokens: int = 160
+    llm_max_tokens: int = 120
     llm_temperature: float = 0.0
 
     # retrieval
