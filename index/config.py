@@ -47,8 +47,9 @@ class IndexSettings(NewsqaSettings):
     chunk_overlap: int = 20
     embed_batch_size: int = 32
     max_file_mb: float = 20.0
-    # Torch threads for embedding; the LLM shares the two cores.
-    embed_threads: int = 1
+    # Torch threads for embedding: all cores for builds (the QA settings lower it while the LLM
+    # shares the two cores).
+    embed_threads: int = 2
 
     def resolved_index_dir(self) -> Path:
         return Path(self.index_dir) if self.index_dir else Path(self.data_dir) / "index"

@@ -21,6 +21,9 @@ class QASettings(IndexSettings):
     llm_max_tokens: int = 120
     llm_temperature: float = 0.0
 
+    # One torch thread for query embedding: a query is tiny and llama.cpp has the cores.
+    embed_threads: int = 1
+
     # retrieval
     top_k: int = 4
     dense_top_k: int = 8
