@@ -3,7 +3,7 @@
 import copy
 import math
 
-from llama_index.core import VectorStoreIndex
+from llama_index.core import Settings, VectorStoreIndex
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
@@ -62,6 +62,8 @@ class Retriever:
         self.embedder = embedder
         self.dense_top_k = dense_top_k
         self.bm25_top_k = bm25_top_k
+        # Explicit, so nothing in llama-index falls back to its OpenAI default embedder.
+        Settings.embed_model = embedder
         self.vector_index = VectorStoreIndex.from_vector_store(index.store, embed_model=embedder)
         nodes = index.nodes()
         self._bm25 = (
