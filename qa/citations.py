@@ -30,6 +30,7 @@ REFUSAL = re.compile(
 )
 MIN_COVERAGE = 0.6  # share of a claim's content words that the passage must contain
 MAX_SENTENCES = 3
+SHORT_CLAIM = 4  # content words; claims this short must be covered entirely
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def is_refusal(text: str) -> bool:
 def split_claims(answer: str) -> list[Claim]:
     """Sentences with the markers that follow them (also markers after the full stop)."""
     text = PASSAGE_REF.sub(lambda m: f"[{m.group(1)}]", answer.strip())
-    pieces = [p for p in re.split(r"(?<=[.!?])\s+", text) if p.strip()]
+    pieces = [p for p in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"”’])\s+", text) if p.strip()]
     claims: list[Claim] = []
     for piece in pieces:
         lead = LEADING_MARKERS.match(piece)
@@ -95,6 +96,9 @@ def support(claim: str, passage: Passage) -> tuple[float, bool]:
 
 def supports(claim: str, passage: Passage) -> bool:
     coverage, names_ok = support(claim, passage)
+    if len(content_stems(claim)) <= SHORT_CLAIM:
+        # "Netanyahu ate at Mar-a-Lago": in a short claim one new word is the whole invention.
+        return names_ok and coverage == 1.0
     return names_ok and coverage >= MIN_COVERAGE
 
 

@@ -105,3 +105,17 @@ def test_refusals_are_recognised():
 def test_empty_answer_is_a_refusal():
     assert verify("", PASSAGES).refused
     assert verify("Trump demanded an apology [1].", []).refused
+
+
+def test_short_claim_with_one_invented_word_is_dropped():
+    assert verify("Netanyahu ate at Mar-a-Lago [3].", PASSAGES).refused
+    assert not verify("Netanyahu will meet Trump at Mar-a-Lago [3].", PASSAGES).refused
+
+
+def test_quoted_sentence_end_splits_claims():
+    claims = split_claims(
+        'Trump called it "one of the most legendary boards ever." This is stated [2].'
+    )
+    assert [(c.text, c.cited) for c in claims] == [
+        ('Trump called it "one of the most legendary boards ever."', (2,))
+    ]
