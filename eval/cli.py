@@ -1,0 +1,133 @@
+"""`newsqa eval run|compare|import-multihop`."""
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+err = Console(stderr=True)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("eval", help="score the chatbot against a gold question set")
+    esub = p.add_subparsers(dest="eval_cmd", required=True)
+
+    r = esub.add_parser("run", help="answer every gold question and write a report")
+    r.add_argument("--gold", type=Path, required=True, help="gold JSONL (see eval/gold.py)")
+    r.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
+    r.add_argument("--backend", choices=["llamacpp", "openai_like", "ollama"])
+    r.add_argument("--out", type=Path, help="output folder (default eval/runs/<time>)")
+    r.add_argument("--retrieval-only", action="store_true", help="no LLM: retrieval metrics only")
+    r.add_argument("--limit", type=int, help="only the first N questions")
+    r.set_defaults(func=cmd_run)
+
+    c = esub.add_parser("compare", help="two runs side by side")
+    c.add_argument("a", type=Path)
+    c.add_argument("b", type=Path)
+    c.set_defaults(func=cmd_compare)
+
+    m = esub.add_parser("import-multihop", help="convert MultiHop-RAG to articles + gold JSONL")
+    m.add_argument("--corpus", type=Path, required=True, help="corpus.json")
+    m.add_argument("--queries", type=Path, required=True, help="MultiHopRAG.json")
+    m.add_argument(
+        "--out", type=Path, required=True, help="folder for articles.jsonl and gold.jsonl"
+    )
+    m.set_defaults(func=cmd_import_multihop)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from eval.gold import GoldError, load_gold
+    from eval.report import write_run
+    from eval.runner import run
+    from index.store import IndexError_
+    from qa.answerer import Answerer
+    from qa.cli import settings_from
+    from qa.llms import LLMError
+
+    try:
+        items = load_gold(args.gold)
+    except GoldError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 2
+    items = items[: args.limit] if args.limit else items
+    settings = settings_from(args)
+    try:
+        answerer = Answerer(settings)
+        if not args.retrieval_only:
+            _ = answerer.llm  # load now: a missing model fails before the first question
+    except (IndexError_, LLMError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return 2
+    out = args.out or Path("eval/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
+    progress = Progress(
+        TextColumn("eval"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+    )
+    with progress:
+        task = progress.add_task("", total=len(items))
+        result = run(
+            items,
+            answerer,
+            args.retrieval_only,
+            lambda row: progress.update(task, advance=1, description=row.id),
+        )
+    config = {
+        "gold": str(args.gold),
+        "index": str(settings.resolved_index_dir()),
+        "mode": "retrieval-only" if args.retrieval_only else "full",
+        "llm": "none" if args.retrieval_only else answerer.llm.name,
+        "embed_model": settings.embed_model,
+        "chunk_size": answerer.index.manifest.chunk_size,
+        "top_k": settings.top_k,
+        "bm25": settings.use_bm25,
+    }
+    payload = write_run(result, out, config)
+    s = payload["summary"]
+    if result.interrupted:
+        err.print(f"[yellow]interrupted: kept {len(result.rows)} of {len(items)} rows[/yellow]")
+    line = ", ".join(f"{k} {v:.2f}" for k, v in s["retrieval"].items() if k != "n")
+    err.print(f"retrieval: {line}")
+    if s["answers"]:
+        a, c, r = s["answers"], s["citations"], s["refusal"]
+        err.print(
+            f"answers: accuracy {a['accuracy']:.2f}, F1 {a['f1']:.2f}, CRAG {a['crag']:.2f}; "
+            f"citations: precision {c.get('precision', 0):.2f}, recall {c.get('recall', 0):.2f}; "
+            f"refusal: precision {r['precision']:.2f}, recall {r['recall']:.2f}"
+        )
+    err.print(f"report: {out / 'report.md'}")
+    return 130 if result.interrupted else 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from eval.report import compare, load_run
+
+    try:
+        a, b = load_run(args.a), load_run(args.b)
+    except (OSError, ValueError, KeyError) as exc:
+        err.print(f"[red]error:[/red] cannot read run: {exc}")
+        return 2
+    print(f"A: {args.a} ({a['config'].get('llm')})\nB: {args.b} ({b['config'].get('llm')})\n")
+    print(compare(a, b))
+    return 0
+
+
+def cmd_import_multihop(args: argparse.Namespace) -> int:
+    from eval.importers.multihop_rag import ImportError_, convert
+
+    try:
+        n_articles, n_items = convert(args.corpus, args.queries, args.out)
+    except ImportError_ as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 2
+    err.print(
+        f"{n_articles} articles -> {args.out / 'articles.jsonl'}, {n_items} questions -> "
+        f"{args.out / 'gold.jsonl'}\nnext: newsqa index build {args.out / 'articles.jsonl'} && "
+        f"newsqa eval run --gold {args.out / 'gold.jsonl'}"
+    )
+    return 0

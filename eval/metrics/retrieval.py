@@ -1,0 +1,41 @@
+"""Retrieval: hit rate@k, MRR@10 and evidence recall@k.
+
+A hit is a retrieved passage that contains a gold evidence quote, whitespace-normalized.
+"""
+
+from eval.normalize import normalize_ws
+
+RECALL_K = 5
+
+
+def holds_evidence(passage: str, evidence: list[str]) -> bool:
+    text = normalize_ws(passage)
+    return any(normalize_ws(e) in text for e in evidence)
+
+
+def hit_rank(retrieved: list[str], evidence: list[str]) -> int | None:
+    return next((i for i, p in enumerate(retrieved, 1) if holds_evidence(p, evidence)), None)
+
+
+def evidence_recall(retrieved: list[str], evidence: list[str], k: int = RECALL_K) -> float | None:
+    if not evidence:
+        return None
+    top = [normalize_ws(p) for p in retrieved[:k]]
+    found = sum(any(normalize_ws(e) in p for p in top) for e in evidence)
+    return found / len(evidence)
+
+
+def summarize(rows) -> dict:
+    scored = [r for r in rows if r.answerable and r.evidence and r.retrieved is not None]
+    if not scored:
+        return {}
+    n = len(scored)
+    out = {
+        f"hit@{k}": sum(r.hit_rank is not None and r.hit_rank <= k for r in scored) / n
+        for k in (1, 3, 5, 10)
+    }
+    out["mrr@10"] = sum(1 / r.hit_rank for r in scored if r.hit_rank and r.hit_rank <= 10) / n
+    recalls = [r.evidence_recall for r in scored if r.evidence_recall is not None]
+    out[f"evidence_recall@{RECALL_K}"] = sum(recalls) / len(recalls) if recalls else 0.0
+    out["n"] = n
+    return out

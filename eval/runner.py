@@ -1,0 +1,124 @@
+"""Answer every gold question through the real pipeline and score it."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from eval.gold import GoldItem
+from eval.metrics import answers, citations, latency, refusal, retrieval
+from eval.rows import Row
+
+RETRIEVE_K = 10
+
+
+@dataclass
+class RunResult:
+    rows: list[Row] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> dict:
+        return summarize(self.rows)
+
+
+def summarize(rows: list[Row]) -> dict:
+    by_type: dict[str, dict] = {}
+    for kind in sorted({r.type for r in rows}):
+        subset = [r for r in rows if r.type == kind]
+        by_type[kind] = {
+            "n": len(subset),
+            "retrieval": retrieval.summarize(subset),
+            "answers": answers.summarize(subset),
+            "citations": citations.summarize(subset),
+            "refusal": refusal.summarize(subset),
+        }
+    return {
+        "n": len(rows),
+        "errors": sum(r.error is not None for r in rows),
+        "retrieval": retrieval.summarize(rows),
+        "answers": answers.summarize(rows),
+        "citations": citations.summarize(rows),
+        "refusal": refusal.summarize(rows),
+        "latency": latency.summarize(rows),
+        "by_type": by_type,
+    }
+
+
+def new_row(item: GoldItem) -> Row:
+    return Row(
+        id=item.id,
+        type=item.type,
+        question=item.question,
+        answerable=item.answerable,
+        answers=list(item.answers),
+        evidence=list(item.evidence),
+    )
+
+
+def score_retrieval(row: Row, retrieved: list[str]) -> None:
+    row.retrieved = retrieved
+    row.hit_rank = retrieval.hit_rank(retrieved, row.evidence) if row.evidence else None
+    row.evidence_recall = retrieval.evidence_recall(retrieved, row.evidence)
+
+
+def evaluate_item(item: GoldItem, answerer, retrieval_only: bool) -> Row:
+    """One gold item; earlier turns are asked for real so the last turn has its conversation."""
+    from qa.types import Turn
+
+    row = new_row(item)
+    if retrieval_only:
+        # Without the LLM there is no rewrite: earlier turns ride along as query context.
+        query = " ".join(item.turns)
+        t0 = time.perf_counter()
+        passages = answerer.retriever.retrieve(query, top_k=RETRIEVE_K)
+        row.timings = {"retrieve_s": time.perf_counter() - t0}
+        score_retrieval(row, [p.text for p in passages])
+        return row
+    history: list[Turn] = []
+    for turn in item.turns[:-1]:
+        earlier = answerer.ask(turn, history)
+        history += [Turn("user", turn), Turn("assistant", earlier.text)]
+    answer = answerer.ask(item.question, history)
+    row.standalone_question = answer.standalone_question
+    query = answer.standalone_question or item.question
+    score_retrieval(row, [p.text for p in answerer.retriever.retrieve(query, top_k=RETRIEVE_K)])
+    row.answer, row.refused = answer.text, answer.refused
+    row.correct, row.f1, row.crag = answers.score(
+        answer.text, answer.refused, item.answerable, row.answers
+    )
+    row.cited = [c.passage.text for c in answer.citations]
+    row.citation_precision, row.citation_recall = citations.score(row.cited, row.evidence)
+    row.timings = {
+        "rewrite_s": answer.timings.rewrite_s,
+        "retrieve_s": answer.timings.retrieve_s,
+        "generate_s": answer.timings.generate_s,
+        "verify_s": answer.timings.verify_s,
+        "total_s": answer.timings.total_s,
+    }
+    return row
+
+
+def run(
+    items: list[GoldItem],
+    answerer,
+    retrieval_only: bool = False,
+    on_row: Callable[[Row], None] = lambda row: None,
+) -> RunResult:
+    """Ctrl-C stops the run and keeps the rows finished so far."""
+    result = RunResult()
+    started = time.perf_counter()
+    try:
+        for item in items:
+            try:
+                row = evaluate_item(item, answerer, retrieval_only)
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # one broken question must not lose the run
+                row = new_row(item)
+                row.error = f"{type(exc).__name__}: {exc}"
+            result.rows.append(row)
+            on_row(row)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    result.seconds = time.perf_counter() - started
+    return result
