@@ -22,14 +22,17 @@ class Answerer:
         self.settings = settings
         self.index = index or open_index(settings)
         self.embedder = embedder_for(settings)
-        self.retriever = Retriever(
-            self.index,
-            self.embedder,
-            settings.dense_top_k,
-            settings.bm25_top_k,
-            settings.use_bm25,
-        )
+        self.retriever = self._retriever()
         self._llm = llm
+
+    def _retriever(self) -> Retriever:
+        s = self.settings
+        return Retriever(self.index, self.embedder, s.dense_top_k, s.bm25_top_k, s.use_bm25)
+
+    def reload(self) -> None:
+        """Pick up the index as saved on disk (after an upload or removal)."""
+        self.index = open_index(self.settings)
+        self.retriever = self._retriever()
 
     @property
     def llm(self) -> ChatLLM:

@@ -4,22 +4,26 @@ import html
 
 from qa.types import Answer, Citation
 
+NO_SOURCES = "<p class='no-sources'>Sources of the answer appear here.</p>"
 
-def answer_markdown(answer: Answer) -> str:
+
+def answer_html(answer: Answer) -> str:
     if answer.refused:
-        return f"<span class='refused'>🛈 {html.escape(answer.text)}</span>"
+        return f"<span class='refused'>{html.escape(answer.text)}</span>"
     text = html.escape(answer.text)
     for c in answer.citations:
-        text = text.replace(
-            f"[{c.n}]", f"<a href='#src-{c.n}' title='{html.escape(c.quote)}'>[{c.n}]</a>"
+        link = (
+            f"<a class='cite' href='#src-{c.n}' "
+            f"title='{html.escape(c.quote, quote=True)}'>[{c.n}]</a>"
         )
+        text = text.replace(f"[{c.n}]", link)
     return text
 
 
 def sources_html(answer: Answer | None) -> str:
     if answer is None or answer.refused or not answer.citations:
-        return "<p class='no-sources'>No sources for this answer.</p>"
-    return "\n".join(_source(c) for c in answer.citations)
+        return NO_SOURCES
+    return "<div class='sources'>" + "\n".join(_source(c) for c in answer.citations) + "</div>"
 
 
 def _source(c: Citation) -> str:
@@ -29,7 +33,7 @@ def _source(c: Citation) -> str:
     quote = html.escape(p.text[c.start : c.end])
     after = html.escape(p.text[c.end :])
     return (
-        f"<div class='source' id='src-{c.n}'><b>[{c.n}] {html.escape(p.title)}</b>"
-        f"<div class='meta'>{meta}</div>"
-        f"<p>{before}<mark>{quote}</mark>{after}</p></div>"
+        f"<details class='source' id='src-{c.n}'>"
+        f"<summary>[{c.n}] {html.escape(p.title)} <span class='meta'>{meta}</span></summary>"
+        f"<p class='passage'>{before}<mark>{quote}</mark>{after}</p></details>"
     )

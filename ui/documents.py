@@ -1,0 +1,95 @@
+"""The documents tab's work: list, upload (validated) and remove articles."""
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import builder
+from index.loaders import SUPPORTED
+from qa.answerer import Answerer
+
+
+@dataclass
+class UploadReport:
+    message: str  # Markdown for the page
+    ok: bool
+
+
+def document_rows(answerer: Answerer) -> list[list]:
+    docs = answerer.index.documents()
+    return [
+        [doc_id, rec.title, rec.source or "", rec.published_at or "", rec.chunks]
+        for doc_id, rec in sorted(
+            docs.items(), key=lambda kv: kv[1].published_at or "", reverse=True
+        )
+    ]
+
+
+def upload(
+    answerer: Answerer,
+    files: list[str],
+    on_progress: Callable[[float, str], None] = lambda f, msg: None,
+) -> UploadReport:
+    """Validate, copy into the data dir, index; a bad file is named and harms nothing."""
+    settings = answerer.settings
+    if not files:
+        return UploadReport("Choose one or more files first.", False)
+    lines, keep = [], []
+    limit = settings.max_file_mb * 1024 * 1024
+    for f in files:
+        path = Path(f)
+        name = path.name
+        if path.suffix.lower() not in SUPPORTED:
+            lines.append(f"❌ **{name}**: unsupported type; use {', '.join(sorted(SUPPORTED))}")
+        elif path.stat().st_size > limit:
+            lines.append(f"❌ **{name}**: over the {settings.max_file_mb:g} MB limit")
+        else:
+            keep.append(path)
+    if keep:
+        folder = Path(settings.data_dir) / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        copies = []
+        for path in keep:
+            target = folder / path.name
+            shutil.copyfile(path, target)
+            copies.append(target)
+        total = {"n": 1}
+
+        def start(n: int) -> None:
+            total["n"] = max(n, 1)
+            on_progress(0.0, f"indexing {n} article(s)")
+
+        done = {"n": 0}
+
+        def step(n: int) -> None:
+            done["n"] += n
+            on_progress(done["n"] / total["n"], f"indexed {done['n']} of {total['n']}")
+
+        outcome = builder.build(copies, settings, on_start=start, on_progress=step)
+        for problem in outcome.problems:
+            icon = "❌" if problem.severity == "error" else "⚠️"
+            where = Path(problem.path).name + (f" line {problem.line}" if problem.line else "")
+            lines.append(f"{icon} **{where}**: {problem.message}")
+        changed = outcome.added + outcome.replaced
+        if changed:
+            lines.insert(
+                0,
+                f"✅ indexed {len(changed)} article(s), {outcome.chunks} chunks: {', '.join(changed)}",
+            )
+        elif outcome.unchanged:
+            lines.insert(0, f"✅ already indexed, unchanged: {', '.join(outcome.unchanged)}")
+        answerer.reload()
+    ok = not any(line.startswith("❌") for line in lines)
+    return UploadReport("\n\n".join(lines), ok)
+
+
+def remove(answerer: Answerer, doc_id: str | None) -> UploadReport:
+    if not doc_id:
+        return UploadReport("Choose a document to remove.", False)
+    try:
+        record = builder.remove(doc_id, answerer.settings)
+    except KeyError as exc:
+        return UploadReport(f"❌ {exc.args[0]}", False)
+    answerer.reload()
+    return UploadReport(f"🗑️ removed **{record.title}** ({record.chunks} chunks)", True)
