@@ -7,13 +7,16 @@ DATA := .newsqa
 # llama.cpp's default build uses CPU paths (AMX) that segfault here; these flags are explicit.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 LLAMA_VERSION := 0.3.36
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: setup chat test test-fast lint bench index clean
 
 chat: setup index
 	$(BIN)/newsqa chat
 
-test: setup index
+test: setup index $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 test-fast: setup index
@@ -52,6 +55,11 @@ $(VENV)/.models: requirements-model.txt | $(VENV)/.deps
 $(VENV)/.project: pyproject.toml | $(VENV)/.deps
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
+
+$(CHROMIUM):
+	@echo "==> installing Debian's chromium for the browser tests"
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
 
 # The seed index; `newsqa index build` is incremental, so rerunning is cheap.
 index: setup

@@ -189,3 +189,30 @@ def test_cli_lists_the_seed_article(seed_copy, settings):
     )
     assert out.returncode == 0, out.stderr
     assert "netanyahu-trump-mar-a-lago" in out.stdout and "1 documents" in out.stdout
+
+
+def test_concurrent_writers_do_not_lose_each_other(seed_copy, settings, tmp_path):
+    """Two uploads at once (the UI's case): the lock serializes load-modify-save."""
+    import threading
+
+    builder.embedder_for(settings)  # load once so both threads race on the index, not the model
+    paths = [
+        write(tmp_path / "a" / "ferry.txt", "A new ferry line to the islands started on Monday."),
+        write(tmp_path / "b" / "museum.txt", "The city museum reopened its dinosaur hall."),
+    ]
+    errors = []
+
+    def build(path):
+        try:
+            builder.build([path], settings)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build, args=(p,)) for p in paths]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    docs = builder.open_index(settings).documents()
+    assert set(docs) == {"netanyahu-trump-mar-a-lago", "ferry", "museum"}

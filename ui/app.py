@@ -2,6 +2,9 @@
 documents tab (list, upload, remove). Served on 127.0.0.1, no analytics, nothing fetched from
 outside the machine."""
 
+import html
+import re
+
 from index import offline
 from qa.settings import QASettings
 
@@ -73,11 +76,10 @@ def filters_from(sources: list[str], since: str, until: str, recent: bool) -> Re
 
 
 def _text(content) -> str:
-    if isinstance(content, str):
-        return content
+    """Plain text of a chat message (answers are shown as HTML; the LLM gets the words)."""
     if isinstance(content, list):
-        return " ".join(c.get("text", "") for c in content if isinstance(c, dict))
-    return str(content)
+        content = " ".join(c.get("text", "") for c in content if isinstance(c, dict))
+    return html.unescape(re.sub(r"<[^>]+>", "", str(content)))
 
 
 def build_app(answerer: Answerer) -> gr.Blocks:
