@@ -68,7 +68,8 @@ index: setup
 	$(BIN)/newsqa index list
 
 bench: setup index
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/chunk_sizes.py
+	$(BIN)/python bench/answers.py
 
 clean:
 	rm -rf $(DATA)

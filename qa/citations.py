@@ -9,7 +9,7 @@ renumbered densely in order of first use, each with the passage sentence that su
 import re
 from dataclasses import dataclass
 
-from qa.textmatch import content_stems, entity_stems, sentence_spans
+from qa.textmatch import content_stems, entity_stems, sentence_spans, split_sentences
 from qa.types import Citation, Passage
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -63,7 +63,7 @@ def is_refusal(text: str) -> bool:
 def split_claims(answer: str) -> list[Claim]:
     """Sentences with the markers that follow them (also markers after the full stop)."""
     text = PASSAGE_REF.sub(lambda m: f"[{m.group(1)}]", answer.strip())
-    pieces = [p for p in re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"”’])\s+", text) if p.strip()]
+    pieces = [p for p in split_sentences(text) if p.strip()]
     claims: list[Claim] = []
     for piece in pieces:
         lead = LEADING_MARKERS.match(piece)

@@ -6,7 +6,12 @@ from functools import lru_cache
 import Stemmer
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:[’'\-.][A-Za-z0-9]+)*")
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+")
+# A sentence ends at . ! ? (and closing quotes) before a capital, but not inside "U.S." or
+# after "Mr.".
+SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)"
+    r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(\[]?[A-Z0-9])"
+)
 # Function words and answer glue; they say nothing about whether a passage supports a claim.
 STOPWORDS = frozenset(
     """a an the and or but if then than so of to in on at by for with from into onto about as
@@ -57,3 +62,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((idx, idx + len(piece)))
             offset = idx + len(piece)
     return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of an answer, their closing quotes and markers kept with them."""
+    pieces, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        pieces.append(text[start : m.start()] + text[m.start() : m.end()].rstrip())
+        start = m.end()
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]

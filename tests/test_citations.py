@@ -119,3 +119,13 @@ def test_quoted_sentence_end_splits_claims():
     assert [(c.text, c.cited) for c in claims] == [
         ('Trump called it "one of the most legendary boards ever."', (2,))
     ]
+
+
+def test_abbreviations_do_not_end_sentences():
+    from qa.textmatch import split_sentences
+
+    text = "Netanyahu needs strong U.S. Support, Miller said [1]. The U.S. had relied on Qatar [2]."
+    assert split_sentences(text) == [
+        "Netanyahu needs strong U.S. Support, Miller said [1].",
+        "The U.S. had relied on Qatar [2].",
+    ]
