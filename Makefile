@@ -69,7 +69,7 @@ index: setup
 
 bench: setup index
 	$(BIN)/python bench/chunk_sizes.py
-	$(BIN)/python bench/answers.py
+	$(BIN)/newsqa eval run --gold eval/gold/seed.jsonl --out eval/runs/bench
 
 clean:
 	rm -rf $(DATA)

@@ -2,7 +2,6 @@
 
 from qa.types import Passage, Turn
 
-REFUSAL_TOKEN = "NOT IN ARTICLES"
 REFUSAL_TEXT = "The articles don't say."
 
 SYSTEM = (
