@@ -9,7 +9,13 @@ renumbered densely in order of first use, each with the passage sentence that su
 import re
 from dataclasses import dataclass
 
-from qa.textmatch import content_stems, entity_stems, sentence_spans, split_sentences
+from qa.textmatch import (
+    SENTENCE_END,
+    content_stems,
+    entity_stems,
+    sentence_spans,
+    split_sentences,
+)
 from qa.types import Citation, Passage
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -48,12 +54,9 @@ class Verified:
     dropped: int = 0  # sentences no passage supports
 
 
-SENTENCE_DONE = re.compile(r"[.!?](?:\s*\[\d+(?:\s*,\s*\d+)*\])*\s+(?=[A-Z\"“])")
-
-
 def past_sentence_limit(text: str) -> bool:
     """True once the text has started a sentence beyond the ones the verifier keeps."""
-    return len(SENTENCE_DONE.findall(text)) >= MAX_SENTENCES
+    return len(SENTENCE_END.findall(text)) >= MAX_SENTENCES
 
 
 def is_refusal(text: str) -> bool:

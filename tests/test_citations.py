@@ -129,3 +129,11 @@ def test_abbreviations_do_not_end_sentences():
         "Netanyahu needs strong U.S. Support, Miller said [1].",
         "The U.S. had relied on Qatar [2].",
     ]
+
+
+def test_generation_stops_only_after_the_kept_sentences():
+    from qa.citations import past_sentence_limit
+
+    assert not past_sentence_limit("A b [1]. C d. [2] E f.")
+    assert past_sentence_limit("A b. C d [1]. E f. G")
+    assert not past_sentence_limit("The U.S. Army left. Then Mr. Smith spoke. It ended.")
