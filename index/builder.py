@@ -55,8 +55,11 @@ def build(
     outcome = BuildOutcome(problems=loaded.problems)
     with write_lock(folder):
         # Load the latest version under the lock so a concurrent writer's work is kept.
-        index = None if rebuild or not NewsIndex.exists(folder) else open_index(settings)
+        index = None
+        if not rebuild and NewsIndex.exists(folder):
+            index = NewsIndex.open(folder, settings.embed_model, writable=True)
         if not loaded.articles and index is not None:
+            index.discard()
             return outcome
         if index is None:
             embedder = embedder_for(settings)
@@ -75,9 +78,12 @@ def build(
         on_start(len(loaded.articles))
         # The model loads only when some article really changed: a no-op build stays fast.
         lazy = _LazyEmbedding(settings, index.manifest.embed_dim)
-        report = index.upsert(loaded.articles, lazy.chunk, lazy.embed, on_progress)
-        if report.changed or rebuild or not NewsIndex.exists(folder):
-            index.save()
+        try:
+            report = index.upsert(loaded.articles, lazy.chunk, lazy.embed, on_progress)
+            if report.changed or rebuild or not NewsIndex.exists(folder):
+                index.save(settings.flat_max_vectors)
+        finally:
+            index.discard()  # no-op after save; drops the work folder otherwise
     outcome.added, outcome.replaced, outcome.unchanged = (
         report.added,
         report.replaced,
@@ -90,14 +96,23 @@ def build(
 def remove(doc_id: str, settings: IndexSettings) -> DocRecord:
     folder = settings.resolved_index_dir()
     with write_lock(folder):
-        index = open_index(settings)
-        record = index.remove(doc_id)
-        index.save()
+        index = NewsIndex.open(folder, settings.embed_model, writable=True)
+        try:
+            record = index.remove(doc_id)
+        except KeyError:
+            index.discard()
+            raise
+        index.save(settings.flat_max_vectors)
     return record
 
 
 def list_documents(settings: IndexSettings) -> dict[str, DocRecord]:
-    return open_index(settings).documents()
+    return dict(read_manifest(settings).documents)
+
+
+def read_manifest(settings: IndexSettings) -> Manifest:
+    """What the index holds, read from its manifest alone (fast at any size)."""
+    return NewsIndex.read_manifest(settings.resolved_index_dir())[1]
 
 
 class _LazyEmbedding:

@@ -12,6 +12,7 @@ from index import builder
 from index.config import IndexSettings
 from index.embedding import EmbeddingModelError
 from index.store import IndexError_
+from index.vector_index import VectorIndexInfo
 
 # Progress bars and messages go to stderr so stdout stays parseable.
 err = Console(stderr=True)
@@ -87,15 +88,17 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
-        docs = builder.list_documents(settings)
+        manifest = builder.read_manifest(settings)
     except IndexError_ as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
+    docs = manifest.documents
     table = Table("id", "title", "source", "published", "chunks")
     for doc_id, rec in sorted(docs.items()):
         table.add_row(doc_id, rec.title, rec.source or "", rec.published_at or "", str(rec.chunks))
     out.print(table)
     out.print(f"{len(docs)} documents, {sum(r.chunks for r in docs.values())} chunks")
+    out.print(f"vectors: {VectorIndexInfo(**manifest.vector_index).describe()}")
     return 0
 
 

@@ -50,6 +50,10 @@ class IndexSettings(NewsqaSettings):
     # Torch threads for embedding: all cores for builds (the QA settings lower it while the LLM
     # shares the two cores).
     embed_threads: int = 2
+    # Exact vector search up to this many chunks; above it an IVF index with measured recall.
+    # 20k: exact search costs 15 ms at 100k here, more than the rest of a query together
+    # (bench/retrieval.py); at 20k it is ~3 ms.
+    flat_max_vectors: int = 20_000
 
     def resolved_index_dir(self) -> Path:
         return Path(self.index_dir) if self.index_dir else Path(self.data_dir) / "index"

@@ -1,11 +1,12 @@
 """What an index was built with, so a mismatched model or setting is refused, not mixed."""
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-FORMAT = 1
+# 2: nodes and BM25 in tantivy, filter columns in numpy, flat or IVF vectors.
+FORMAT = 2
 MANIFEST_FILE = "manifest.json"
 
 
@@ -28,7 +29,7 @@ class Manifest:
     embed_dim: int
     chunk_size: int
     chunk_overlap: int
-    faiss_index: str = "IDMap2,Flat (inner product on normalized vectors)"
+    vector_index: dict = field(default_factory=dict)  # VectorIndexInfo.to_dict()
     documents: dict[str, DocRecord] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     format: int = FORMAT
@@ -39,15 +40,19 @@ class Manifest:
 
     def save(self, folder: Path) -> None:
         self.versions = library_versions()
-        data = asdict(self)
-        (folder / MANIFEST_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False), "utf-8")
+        data = {k: v for k, v in vars(self).items() if k != "documents"}
+        data["documents"] = {k: vars(v) for k, v in self.documents.items()}
+        # No indent: json's C encoder only runs without one (seconds vs minutes at 200k docs).
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        (folder / MANIFEST_FILE).write_text(text, "utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
         data = json.loads((folder / MANIFEST_FILE).read_text("utf-8"))
         if data.get("format") != FORMAT:
             raise ValueError(
-                f"{folder}: index format {data.get('format')}, this newsqa reads {FORMAT}"
+                f"{folder}: index format {data.get('format')}, this newsqa reads {FORMAT}; "
+                "rebuild it with: newsqa index build --rebuild PATH..."
             )
         docs = {k: DocRecord(**v) for k, v in data.pop("documents").items()}
         return cls(documents=docs, **data)

@@ -21,8 +21,11 @@ from llama_index.core.schema import MetadataMode, TextNode
 from index.articles import Article
 from index.faiss_store import FaissStore
 from index.manifest import DocRecord, Manifest
+from index.text_store import TextStore
+from index.vector_index import VectorIndexInfo
 
 CURRENT = "CURRENT"
+TEXT_DIR = "text"
 LOCK = ".lock"
 
 
@@ -51,11 +54,20 @@ class BuildReport:
         return bool(self.added or self.replaced)
 
 
+class IndexFormatError(IndexError_):
+    pass
+
+
 class NewsIndex:
-    def __init__(self, folder: Path, manifest: Manifest, store: FaissStore):
+    """One version of the index; a writable one works in its own folder until save()."""
+
+    def __init__(
+        self, folder: Path, manifest: Manifest, store: FaissStore, work: Path | None = None
+    ):
         self.folder = Path(folder)
         self.manifest = manifest
         self.store = store
+        self._work = work  # the tmp- version folder a writable index saves into
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -64,14 +76,25 @@ class NewsIndex:
         return (Path(folder) / CURRENT).is_file()
 
     @classmethod
-    def open(cls, folder: Path, embed_model: str | None = None) -> "NewsIndex":
+    def read_manifest(cls, folder: Path) -> tuple[Path, Manifest]:
+        """The live version folder and its manifest, without loading vectors or texts."""
         folder = Path(folder)
         if not cls.exists(folder):
             raise IndexMissingError(
                 f"no index at {folder}; build one with: newsqa index build seeds/"
             )
         version = folder / (folder / CURRENT).read_text("utf-8").strip()
-        manifest = Manifest.load(version)
+        try:
+            return version, Manifest.load(version)
+        except (ValueError, TypeError, KeyError, OSError) as exc:
+            raise IndexFormatError(f"cannot read the index at {folder}: {exc}") from None
+
+    @classmethod
+    def open(
+        cls, folder: Path, embed_model: str | None = None, writable: bool = False
+    ) -> "NewsIndex":
+        folder = Path(folder)
+        version, manifest = cls.read_manifest(folder)
         if embed_model is not None and embed_model != manifest.embed_model:
             raise IndexMismatchError(
                 f"the index at {folder} was built with embedding model "
@@ -79,11 +102,32 @@ class NewsIndex:
                 f"name {embed_model!r}. Set NEWSQA_EMBED_MODEL={manifest.embed_model} or "
                 "rebuild with: newsqa index build --rebuild PATH..."
             )
-        return cls(folder, manifest, FaissStore.load(version, manifest.embed_dim))
+        work = None
+        if writable:
+            work = cls._new_work_folder(folder)
+            text = TextStore.branch(version / TEXT_DIR, work / TEXT_DIR)
+        else:
+            text = TextStore(version / TEXT_DIR)
+        info = VectorIndexInfo(**manifest.vector_index)
+        try:
+            store = FaissStore.load(version, manifest.embed_dim, info, text)
+        except (ValueError, RuntimeError) as exc:
+            raise IndexFormatError(f"cannot read the index at {folder}: {exc}") from None
+        return cls(folder, manifest, store, work)
 
     @classmethod
     def create(cls, folder: Path, manifest: Manifest) -> "NewsIndex":
-        return cls(Path(folder), manifest, FaissStore(dim=manifest.embed_dim))
+        work = cls._new_work_folder(Path(folder))
+        store = FaissStore(dim=manifest.embed_dim, text=TextStore(work / TEXT_DIR))
+        return cls(Path(folder), manifest, store, work)
+
+    @staticmethod
+    def _new_work_folder(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"v-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        work = folder / f"tmp-{name}"
+        work.mkdir()
+        return work
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -148,15 +192,18 @@ class NewsIndex:
 
     # ---- saving --------------------------------------------------------------------------
 
-    def save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"v-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-        tmp = self.folder / f"tmp-{name}"
-        tmp.mkdir()
-        self.store.persist(str(tmp))
+    def save(self, flat_max: int = 20_000) -> None:
+        """Write this version in full, then switch CURRENT to it in one atomic rename."""
+        if self._work is None:
+            raise RuntimeError("this index was opened read-only")
+        tmp, self._work = self._work, None
+        name = tmp.name.removeprefix("tmp-")
+        self.store.persist(str(tmp), flat_max=flat_max)
+        self.manifest.vector_index = self.store.info.to_dict()
         self.manifest.save(tmp)
-        for child in tmp.iterdir():
-            _fsync(child)
+        for child in tmp.rglob("*"):
+            if child.is_file():
+                _fsync(child)
         tmp.rename(self.folder / name)
         pointer = self.folder / f"{CURRENT}.tmp"
         pointer.write_text(name + "\n", "utf-8")
@@ -164,6 +211,13 @@ class NewsIndex:
         os.replace(pointer, self.folder / CURRENT)  # the atomic switch
         _fsync(self.folder)
         self._drop_old_versions(keep=name)
+
+    def discard(self) -> None:
+        """Drop a writable index's unsaved work (a build that changed nothing)."""
+        if self._work is not None:
+            self.store.text.rollback()
+            shutil.rmtree(self._work, ignore_errors=True)
+            self._work = None
 
     def _drop_old_versions(self, keep: str) -> None:
         # The previous version stays one more round for readers that just read CURRENT.

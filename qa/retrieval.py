@@ -1,6 +1,5 @@
-"""Dense (FAISS) + BM25 retrieval fused by reciprocal rank, with source/date filters."""
+"""Dense (FAISS) + BM25 (tantivy) retrieval fused by reciprocal rank, with source/date filters."""
 
-import copy
 import math
 
 from llama_index.core import Settings, VectorStoreIndex
@@ -13,11 +12,10 @@ from llama_index.core.vector_stores.types import (
     MetadataFilter,
     MetadataFilters,
 )
-from llama_index.core.vector_stores.utils import build_metadata_filter_fn
-from llama_index.retrievers.bm25 import BM25Retriever
 
 from index.dates import date_ordinal
 from index.store import NewsIndex
+from qa.bm25 import TextBM25Retriever
 from qa.types import Passage, RetrievalFilters
 
 # Half-life of the recency bonus, in days, when the user prefers recent articles.
@@ -42,13 +40,6 @@ def to_metadata_filters(filters: RetrievalFilters | None) -> MetadataFilters | N
     return MetadataFilters(filters=parts, condition=FilterCondition.AND)
 
 
-class PositiveBM25Retriever(BM25Retriever):
-    """BM25 hits with no term in common (or masked out by a filter) are not hits."""
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return [hit for hit in super()._retrieve(query_bundle) if (hit.score or 0.0) > 0.0]
-
-
 class Retriever:
     def __init__(
         self,
@@ -65,24 +56,7 @@ class Retriever:
         # Explicit, so nothing in llama-index falls back to its OpenAI default embedder.
         Settings.embed_model = embedder
         self.vector_index = VectorStoreIndex.from_vector_store(index.store, embed_model=embedder)
-        nodes = index.nodes()
-        self._bm25 = (
-            PositiveBM25Retriever.from_defaults(
-                nodes=nodes, similarity_top_k=min(bm25_top_k, len(nodes))
-            )
-            if use_bm25 and nodes
-            else None
-        )
-
-    def _bm25_for(self, meta_filters: MetadataFilters | None) -> BM25Retriever:
-        if meta_filters is None:
-            return self._bm25
-        # Same BM25 matrix, its own weight mask: filtering never rebuilds the index.
-        clone = copy.copy(self._bm25)
-        by_id = {row["node_id"]: row for row in clone.corpus}
-        matches = build_metadata_filter_fn(lambda node_id: by_id[node_id], meta_filters)
-        clone.corpus_weight_mask = [int(matches(row["node_id"])) for row in clone.corpus]
-        return clone
+        self.use_bm25 = use_bm25
 
     def retrieve(
         self, query: str, top_k: int = 4, filters: RetrievalFilters | None = None
@@ -93,8 +67,8 @@ class Retriever:
         retrievers = [
             self.vector_index.as_retriever(similarity_top_k=self.dense_top_k, filters=meta_filters)
         ]
-        if self._bm25 is not None:
-            retrievers.append(self._bm25_for(meta_filters))
+        if self.use_bm25:
+            retrievers.append(TextBM25Retriever(self.index.store, self.bm25_top_k, meta_filters))
         fusion = QueryFusionRetriever(
             retrievers,
             num_queries=1,  # no LLM query generation
@@ -113,7 +87,7 @@ class Retriever:
         return passages
 
     def _passage(self, hit: NodeWithScore, query_vec: list[float]) -> Passage:
-        node = self.index.store.node(hit.node.node_id) or hit.node
+        node = hit.node
         meta = node.metadata
         return Passage(
             node_id=node.node_id,

@@ -138,8 +138,8 @@ def test_interrupted_save_leaves_previous_index_readable(
     before = (seed_copy / "CURRENT").read_text()
     real_persist = FaissStore.persist
 
-    def persist_then_interrupt(self, path, fs=None):
-        real_persist(self, path, fs)
+    def persist_then_interrupt(self, path, fs=None, **kwargs):
+        real_persist(self, path, fs, **kwargs)
         raise KeyboardInterrupt  # Ctrl-C after the vectors hit the disk, before the switch
 
     monkeypatch.setattr(FaissStore, "persist", persist_then_interrupt)

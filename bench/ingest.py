@@ -1,0 +1,96 @@
+"""Ingest speed: `newsqa index build` against raw SentenceTransformer.encode of the same chunks.
+
+Run: .venv/bin/python bench/ingest.py [--sizes 1k,10k,100k]
+For each size, a fresh process builds an index of seeded synthetic articles (bench/synthetic.py)
+with the real pipeline (load, chunk, embed, FAISS, tantivy, save), then encodes the very chunk
+texts it embedded with the bare SentenceTransformer, same batch size and threads. The ratio
+(raw seconds / pipeline seconds) is the figure: 1.0 means the pipeline adds nothing over the
+embedder. It also times adding one article to the finished index and reports the peak RSS.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import common, synthetic  # noqa: E402
+
+
+def child(size: int) -> dict:
+    from index import builder, offline
+    from index.config import IndexSettings
+    from index.embedding import sentence_transformer
+
+    offline.apply()
+    from llama_index.core.schema import MetadataMode
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = synthetic.write_jsonl(Path(tmp) / "corpus", size)
+        settings = IndexSettings(index_dir=Path(tmp) / "index", data_dir=Path(tmp) / "data")
+        started = time.perf_counter()
+        embedder = builder.embedder_for(settings)
+        load_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        outcome = builder.build([corpus], settings, rebuild=True)
+        pipeline_s = time.perf_counter() - started
+        if outcome.errors:
+            raise SystemExit(f"build problems: {outcome.errors[:3]}")
+
+        index = builder.open_index(settings)
+        texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in index.nodes()]
+        model = sentence_transformer(embedder)
+        started = time.perf_counter()
+        model.encode(texts, batch_size=settings.embed_batch_size, normalize_embeddings=True)
+        raw_s = time.perf_counter() - started
+
+        extra = Path(tmp) / "extra.jsonl"
+        record = next(synthetic.articles(5, seed=99))
+        record["id"] = "one-more-article"
+        extra.write_text(json.dumps(record) + "\n", "utf-8")
+        started = time.perf_counter()
+        builder.build([extra], settings)
+        add_one_s = time.perf_counter() - started
+    return {
+        "size": size,
+        "chunks": len(texts),
+        "articles": len(outcome.added),
+        "model_load_s": load_s,
+        "pipeline_s": pipeline_s,
+        "raw_encode_s": raw_s,
+        "add_one_s": add_one_s,
+        "peak_rss_mb": common.peak_rss_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=common.sizes_arg, default=[1_000, 10_000, 100_000])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("size", nargs="?", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        common.emit(child(args.size))
+        return
+    print(f"ingest: {common.machine()}")
+    print(
+        f"{'chunks':>8} {'pipeline s':>10} {'chunks/s':>9} {'raw encode s':>12} "
+        f"{'raw chunks/s':>12} {'ratio':>6} {'add 1 article s':>15} {'peak RSS MB':>11}"
+    )
+    for size in args.sizes:
+        r = common.in_child(Path(__file__), str(size))
+        print(
+            f"{r['chunks']:>8} {r['pipeline_s']:>10.1f} {r['chunks'] / r['pipeline_s']:>9.1f} "
+            f"{r['raw_encode_s']:>12.1f} {r['chunks'] / r['raw_encode_s']:>12.1f} "
+            f"{r['raw_encode_s'] / r['pipeline_s']:>6.2f} {r['add_one_s']:>15.2f} "
+            f"{r['peak_rss_mb']:>11.0f}",
+            flush=True,
+        )
+    print("ratio = raw encode seconds / pipeline seconds (target >= 0.85)")
+
+
+if __name__ == "__main__":
+    main()
