@@ -67,7 +67,7 @@ index: setup
 	@test -f $(DATA)/index/CURRENT || { echo "==> indexing seeds/"; $(BIN)/newsqa index build seeds/; }
 	$(BIN)/newsqa index list
 
-# Every figure in README's performance table; about 90 minutes on 2 cores (the 100k-chunk
+# Every figure in README's performance table; about 3 hours on 2 cores (the 100k-chunk
 # ingest alone embeds 100k chunks twice). Each script prints its own table.
 bench: setup index
 	$(BIN)/python bench/ingest.py

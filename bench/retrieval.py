@@ -1,7 +1,7 @@
 """Retrieval at scale: query latency, approximate-search recall, index load time, peak RSS.
 
 Run: .venv/bin/python bench/retrieval.py [--sizes 10k,100k,1m]
-Embedding a million chunks with MiniLM would take about six hours on 2 cores, so the indexes
+Embedding a million chunks with MiniLM would take about seven hours on 2 cores, so the indexes
 here hold seeded synthetic articles (bench/synthetic.py) with seeded clustered vectors, written
 through the real index code (NewsIndex.upsert and save: FAISS flat or IVF as chosen by size,
 tantivy, columns, manifest). Queries are then real: the packaged MiniLM embeds each question

@@ -181,6 +181,7 @@ class FaissStore(BasePydanticVectorStore):
             return
         keys = self._columns.live_keys()
         vectors = vector_index.all_vectors(self._index, keys)
+        self._index.reset()  # frees the old copy before the new index is built
         self._index, self._info = vector_index.build(keys, vectors, flat_max)
 
     @classmethod

@@ -26,6 +26,8 @@ from index.vector_index import VectorIndexInfo
 
 CURRENT = "CURRENT"
 TEXT_DIR = "text"
+# Chunks embedded per call: several batches of 32, across article boundaries.
+EMBED_GROUP = 256
 LOCK = ".lock"
 
 
@@ -151,37 +153,60 @@ class NewsIndex:
         report = BuildReport()
         chunking = self.manifest.chunking
 
+        pending: list[tuple[Article, list[TextNode]]] = []
+
+        def flush() -> None:
+            # One embed call for many articles: full batches, and sentence-transformers sorts
+            # the texts by length across all of them (less padding).
+            texts = [
+                n.get_content(metadata_mode=MetadataMode.EMBED)
+                for _, nodes in pending
+                for n in nodes
+            ]
+            vectors = iter(embed(texts)) if texts else iter(())
+            for article, nodes in pending:
+                for node in nodes:
+                    node.embedding = next(vectors)
+                self._apply(article, nodes, chunking, report)
+                progress(1)
+            pending.clear()
+
         for article in articles:
             old = self.manifest.documents.get(article.doc_id)
             if old and old.content_hash == article.content_hash and old.chunking == chunking:
                 report.unchanged.append(article.doc_id)
                 progress(1)
                 continue
-            nodes = chunker(article)
-            vectors = embed([n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes])
-            for node, vector in zip(nodes, vectors, strict=True):
-                node.embedding = vector
-            if old:
-                self.store.delete(article.doc_id)
-                report.replaced.append(article.doc_id)
-            else:
-                report.added.append(article.doc_id)
-            self.store.add(nodes)
-            self.manifest.documents[article.doc_id] = DocRecord(
-                title=article.title,
-                content_hash=article.content_hash,
-                chunks=len(nodes),
-                origin=article.origin,
-                chunking=chunking,
-                source=article.source,
-                published_at=article.published_at,
-                url=article.url,
-                indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-            report.chunks += len(nodes)
-            progress(1)
+            if any(a.doc_id == article.doc_id for a, _ in pending):
+                flush()  # the same id twice in one build: the later one replaces the first
+            pending.append((article, chunker(article)))
+            if sum(len(nodes) for _, nodes in pending) >= EMBED_GROUP:
+                flush()
+        flush()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _apply(
+        self, article: Article, nodes: list[TextNode], chunking: str, report: BuildReport
+    ) -> None:
+        if article.doc_id in self.manifest.documents:
+            self.store.delete(article.doc_id)
+            report.replaced.append(article.doc_id)
+        else:
+            report.added.append(article.doc_id)
+        self.store.add(nodes)
+        self.manifest.documents[article.doc_id] = DocRecord(
+            title=article.title,
+            content_hash=article.content_hash,
+            chunks=len(nodes),
+            origin=article.origin,
+            chunking=chunking,
+            source=article.source,
+            published_at=article.published_at,
+            url=article.url,
+            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        report.chunks += len(nodes)
 
     def remove(self, doc_id: str) -> DocRecord:
         if doc_id not in self.manifest.documents:
