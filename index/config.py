@@ -14,6 +14,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+# Exact vector search up to this many chunks, IVF above. 20k: exact search costs 15 ms at 100k
+# here, more than the rest of a query together (bench/retrieval.py); at 20k it is ~3 ms.
+FLAT_MAX_VECTORS = 20_000
+
 
 def config_file() -> Path:
     return Path(os.environ.get("NEWSQA_CONFIG", "newsqa.toml"))
@@ -51,9 +55,7 @@ class IndexSettings(NewsqaSettings):
     # shares the two cores).
     embed_threads: int = 2
     # Exact vector search up to this many chunks; above it an IVF index with measured recall.
-    # 20k: exact search costs 15 ms at 100k here, more than the rest of a query together
-    # (bench/retrieval.py); at 20k it is ~3 ms.
-    flat_max_vectors: int = 20_000
+    flat_max_vectors: int = FLAT_MAX_VECTORS
 
     def resolved_index_dir(self) -> Path:
         return Path(self.index_dir) if self.index_dir else Path(self.data_dir) / "index"

@@ -24,6 +24,7 @@ from llama_index.core.vector_stores.types import (
 
 from index import vector_index
 from index.columns import Columns
+from index.config import FLAT_MAX_VECTORS
 from index.text_store import TextStore
 from index.vector_index import VectorIndexInfo
 
@@ -71,26 +72,18 @@ class FaissStore(BasePydanticVectorStore):
     def text(self) -> TextStore:
         return self._text
 
-    @property
-    def columns(self) -> Columns:
-        return self._columns
-
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
     def nodes(self) -> list[TextNode]:
         return [node for _, node in sorted(self._text.all_nodes(), key=lambda kn: kn[0])]
 
-    def node(self, node_id: str) -> TextNode | None:
-        found = self._text.by_node_id(node_id)
-        return found[1] if found else None
-
     def similarity(self, query_vec: list[float], node_id: str) -> float:
         """Cosine of a query to one stored chunk (vectors are normalized)."""
-        found = self._text.by_node_id(node_id)
-        if found is None:
+        key = self._text.key_of(node_id)
+        if key is None:
             return 0.0
-        vec = self._index.reconstruct(int(found[0]))
+        vec = self._index.reconstruct(key)
         return float(np.dot(np.asarray(query_vec, dtype="float32"), vec))
 
     def add(self, nodes: list[BaseNode], **kwargs: Any) -> list[str]:
@@ -164,7 +157,7 @@ class FaissStore(BasePydanticVectorStore):
         sources, day_from, day_to = parse_filters(query.filters)
         return self._columns.mask(sources, day_from, day_to, query.doc_ids or None)
 
-    def persist(self, persist_path: str, fs: Any = None, flat_max: int = 20_000) -> None:
+    def persist(self, persist_path: str, fs: Any = None, flat_max: int = FLAT_MAX_VECTORS) -> None:
         """Write vectors and columns into `persist_path` and commit the text store there.
 
         The text store must already live in that folder (a branch of the previous version).

@@ -19,6 +19,7 @@ from pathlib import Path
 from llama_index.core.schema import MetadataMode, TextNode
 
 from index.articles import Article
+from index.config import FLAT_MAX_VECTORS
 from index.faiss_store import FaissStore
 from index.manifest import DocRecord, Manifest
 from index.text_store import TextStore
@@ -217,7 +218,7 @@ class NewsIndex:
 
     # ---- saving --------------------------------------------------------------------------
 
-    def save(self, flat_max: int = 20_000) -> None:
+    def save(self, flat_max: int = FLAT_MAX_VECTORS) -> None:
         """Write this version in full, then switch CURRENT to it in one atomic rename."""
         if self._work is None:
             raise RuntimeError("this index was opened read-only")

@@ -84,16 +84,12 @@ class TextStore:
         query = tantivy.Query.term_set_query(SCHEMA, "key", keys)
         return self._nodes(searcher, searcher.search(query, len(keys), count=False).hits)
 
-    def by_node_id(self, node_id: str) -> tuple[int, TextNode] | None:
+    def key_of(self, node_id: str) -> int | None:
+        """The key of a node, read from the fast field (the stored node is not decoded)."""
         searcher = self._searcher()
         hits = searcher.search(self._term("node_id", node_id), 1, count=False).hits
-        found = self._nodes(searcher, hits)
-        return next(iter(found.items()), None)
-
-    def keys_of_doc(self, doc_id: str, limit: int) -> list[int]:
-        searcher = self._searcher()
-        hits = searcher.search(self._term("doc_id", doc_id), max(limit, 1), count=False).hits
-        return [int(k) for k in searcher.fast_field_values("key", [a for _, a in hits])]
+        keys = searcher.fast_field_values("key", [a for _, a in hits])
+        return int(keys[0]) if keys else None
 
     def all_nodes(self) -> Iterator[tuple[int, TextNode]]:
         """Every node (tests and small tools; a million-chunk index never needs this)."""
