@@ -138,3 +138,24 @@ def test_unsupported_filters_name_the_field(seed_copy, bad):
 
 def _current(folder):
     return (folder / "CURRENT").read_text().strip()
+
+
+def test_same_article_id_twice_in_one_upsert_keeps_the_later(settings, tmp_path):
+    # Loaders refuse duplicate ids, but upsert is also an API: grouped embedding must not
+    # index both copies.
+    from index.articles import Article
+    from index.manifest import Manifest
+
+    lazy = builder._LazyEmbedding(settings, 384)
+    index = NewsIndex.create(
+        settings.resolved_index_dir(),
+        Manifest(embed_model=settings.embed_model, embed_dim=384, chunk_size=128, chunk_overlap=20),
+    )
+    first = Article(doc_id="a", title="Ferry", body=TOPICS["harbour"], origin="one")
+    second = Article(doc_id="a", title="Frost", body=TOPICS["orchard"], origin="two")
+    report = index.upsert([first, second], lazy.chunk, lazy.embed)
+    assert report.added == ["a"] and report.replaced == ["a"]
+    index.save()
+    reopened = NewsIndex.open(settings.resolved_index_dir())
+    assert len(reopened.store) == len(reopened.store.text) == 1
+    assert "orchard" in reopened.nodes()[0].get_content()
