@@ -19,8 +19,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [f"Outlet {name}" for name in "Alpha Beta Gamma Delta Echo Foxtrot Golf Hotel".split()]
-# About 55 words (~100 MiniLM word pieces) per paragraph: one chunk at the default size.
-WORDS_PER_PARAGRAPH = 55
+# 45 words (with the embedded title, just under 128 MiniLM word pieces: invented words split into
+# several pieces) per paragraph: one chunk at the default size, so "--sizes 1k" gives ~1,020 chunks.
+WORDS_PER_PARAGRAPH = 45
 PARAGRAPHS_PER_ARTICLE = 5
 SYLLABLES = "ka ri to ma ne su lo vi da pe gu ha zo bel tar mon sel dra kin vor lis pra".split()
 
