@@ -5,7 +5,7 @@ from the seed article plus generated names, so BM25 sees a long-tailed vocabular
 news; vectors are unit-normalized points around topic centres, the shape that makes
 approximate search hard (many near neighbours per query).
 
-    python bench/synthetic.py OUT_DIR --chunks 10000     # writes OUT_DIR/articles.jsonl
+    python bench/synthetic.py OUT_DIR --chunks 10000     # writes OUT_DIR/articles-*.jsonl
 """
 
 import argparse
@@ -23,6 +23,7 @@ SOURCES = [f"Outlet {name}" for name in "Alpha Beta Gamma Delta Echo Foxtrot Gol
 # several pieces) per paragraph: one chunk at the default size, so "--sizes 1k" gives ~1,020 chunks.
 WORDS_PER_PARAGRAPH = 45
 PARAGRAPHS_PER_ARTICLE = 5
+ARTICLES_PER_FILE = 5_000
 SYLLABLES = "ka ri to ma ne su lo vi da pe gu ha zo bel tar mon sel dra kin vor lis pra".split()
 
 
@@ -92,12 +93,20 @@ def clustered_vectors(
 
 
 def write_jsonl(folder: Path, chunks: int, seed: int = 7) -> Path:
+    """The corpus as JSONL files of 5,000 articles (~9 MB, under the loader's 20 MB file limit)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "articles.jsonl"
-    with open(path, "w", encoding="utf-8") as fh:
-        for record in articles(chunks, seed):
-            fh.write(json.dumps(record) + "\n")
-    return path
+    fh = None
+    for i, record in enumerate(articles(chunks, seed)):
+        if i % ARTICLES_PER_FILE == 0:
+            if fh:
+                fh.close()
+            fh = open(
+                folder / f"articles-{i // ARTICLES_PER_FILE:04d}.jsonl", "w", encoding="utf-8"
+            )
+        fh.write(json.dumps(record) + "\n")
+    if fh:
+        fh.close()
+    return folder
 
 
 def main() -> None:
