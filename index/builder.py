@@ -139,4 +139,12 @@ class _LazyEmbedding:
         return self._chunker(article)
 
     def embed(self, texts: list[str]) -> list[list[float]]:
-        return self._load().get_text_embedding_batch(texts)
+        # llama-index hands the model embed_batch_size texts at a time, in the order given, and
+        # each batch is padded to its longest text; sorted by length, a batch's texts are alike
+        # (an article's short last chunk no longer pads 31 others out to a full one).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = self._load().get_text_embedding_batch([texts[i] for i in order])
+        out: list[list[float]] = [[] for _ in texts]
+        for i, vector in zip(order, vectors, strict=True):
+            out[i] = vector
+        return out

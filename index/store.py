@@ -28,7 +28,7 @@ from index.vector_index import VectorIndexInfo
 CURRENT = "CURRENT"
 TEXT_DIR = "text"
 # Chunks embedded per call: several batches of 32, across article boundaries.
-EMBED_GROUP = 256
+EMBED_GROUP = 1024
 LOCK = ".lock"
 
 
@@ -157,8 +157,8 @@ class NewsIndex:
         pending: list[tuple[Article, list[TextNode]]] = []
 
         def flush() -> None:
-            # One embed call for many articles: full batches, and sentence-transformers sorts
-            # the texts by length across all of them (less padding).
+            # One embed call for many articles: full batches, and texts of many lengths for the
+            # embedder to sort into batches of alike lengths (less padding).
             texts = [
                 n.get_content(metadata_mode=MetadataMode.EMBED)
                 for _, nodes in pending

@@ -9,6 +9,7 @@ import pytest
 
 from bench import synthetic
 from index import builder, vector_index
+from index.embedding import sentence_transformer
 from index.store import TEXT_DIR, NewsIndex
 from qa.retrieval import Retriever
 from qa.types import RetrievalFilters
@@ -159,3 +160,16 @@ def test_same_article_id_twice_in_one_upsert_keeps_the_later(settings, tmp_path)
     reopened = NewsIndex.open(settings.resolved_index_dir())
     assert len(reopened.store) == len(reopened.store.text) == 1
     assert "orchard" in reopened.nodes()[0].get_content()
+
+
+def test_length_sorted_embedding_returns_each_vector_in_its_texts_place(settings):
+    # Embedding sorts texts by length for tight batches; every vector must come back to its text.
+    lazy = builder._LazyEmbedding(settings, 384)
+    long_text = " ".join(TOPICS.values())
+    texts = [long_text, TOPICS["chess"], "Volcano.", long_text[:150], TOPICS["bridge"]] * 8
+    grouped = np.array(lazy.embed(texts))
+    model = sentence_transformer(lazy._load())
+    alone = model.encode(texts, batch_size=1, normalize_embeddings=True)
+    assert grouped.shape == (40, 384)
+    assert np.all(np.sum(grouped * alone, axis=1) > 0.9999)
+    assert np.sum(grouped[0] * grouped[2]) < 0.9  # different texts stay different
