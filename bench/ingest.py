@@ -6,6 +6,8 @@ with the real pipeline (load, chunk, embed, FAISS, tantivy, save), then encodes 
 texts it embedded with the bare SentenceTransformer, same batch size and threads. The ratio
 (raw seconds / pipeline seconds) is the figure: 1.0 means the pipeline adds nothing over the
 embedder. It also times adding one article to the finished index and reports the peak RSS.
+Up to 2,000 chunks, each run takes well under a minute and is timed three times, in turns, and
+the best of each kept: this VM's speed drifts by as much as the difference being measured.
 """
 
 import argparse
@@ -17,6 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common, synthetic  # noqa: E402
+
+REPEATS = 3
+REPEAT_MAX_SIZE = 2_000
 
 
 def child(size: int) -> dict:
@@ -37,17 +42,23 @@ def child(size: int) -> dict:
         # Both timed runs start warm (first-call allocations), so neither pays them alone.
         model.encode([next(synthetic.articles(5))["body"]] * 64, batch_size=32)
 
-        started = time.perf_counter()
-        outcome = builder.build([corpus], settings, rebuild=True)
-        pipeline_s = time.perf_counter() - started
-        if outcome.errors:
-            raise SystemExit(f"build problems: {outcome.errors[:3]}")
+        # A small corpus takes well under a minute, where this VM's drift is of the same
+        # order as the difference measured: best of three of each, taken in turns.
+        pipeline_s = upsert_s = raw_s = float("inf")
+        for _ in range(REPEATS if size <= REPEAT_MAX_SIZE else 1):
+            started = time.perf_counter()
+            outcome = builder.build([corpus], settings, rebuild=True)
+            elapsed = time.perf_counter() - started
+            if outcome.errors:
+                raise SystemExit(f"build problems: {outcome.errors[:3]}")
+            if elapsed < pipeline_s:
+                pipeline_s, upsert_s = elapsed, outcome.seconds
 
-        index = builder.open_index(settings)
-        texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in index.nodes()]
-        started = time.perf_counter()
-        model.encode(texts, batch_size=settings.embed_batch_size, normalize_embeddings=True)
-        raw_s = time.perf_counter() - started
+            index = builder.open_index(settings)
+            texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in index.nodes()]
+            started = time.perf_counter()
+            model.encode(texts, batch_size=settings.embed_batch_size, normalize_embeddings=True)
+            raw_s = min(raw_s, time.perf_counter() - started)
 
         extra = Path(tmp) / "extra.jsonl"
         record = next(synthetic.articles(5, seed=99))
@@ -62,6 +73,7 @@ def child(size: int) -> dict:
         "articles": len(outcome.added),
         "model_load_s": load_s,
         "pipeline_s": pipeline_s,
+        "load_save_s": pipeline_s - upsert_s,
         "raw_encode_s": raw_s,
         "add_one_s": add_one_s,
         "peak_rss_mb": common.peak_rss_mb(),
@@ -80,18 +92,24 @@ def main() -> None:
     print(f"ingest: {common.machine()}")
     print(
         f"{'chunks':>8} {'pipeline s':>10} {'chunks/s':>9} {'raw encode s':>12} "
-        f"{'raw chunks/s':>12} {'ratio':>6} {'add 1 article s':>15} {'peak RSS MB':>11}"
+        f"{'raw chunks/s':>12} {'ratio':>6} {'load+save s':>11} {'add 1 article s':>15} "
+        f"{'peak RSS MB':>11}"
     )
     for size in args.sizes:
         r = common.in_child(Path(__file__), str(size))
         print(
             f"{r['chunks']:>8} {r['pipeline_s']:>10.1f} {r['chunks'] / r['pipeline_s']:>9.1f} "
             f"{r['raw_encode_s']:>12.1f} {r['chunks'] / r['raw_encode_s']:>12.1f} "
-            f"{r['raw_encode_s'] / r['pipeline_s']:>6.2f} {r['add_one_s']:>15.2f} "
+            f"{r['raw_encode_s'] / r['pipeline_s']:>6.2f} {r['load_save_s']:>11.1f} "
+            f"{r['add_one_s']:>15.2f} "
             f"{r['peak_rss_mb']:>11.0f}",
             flush=True,
         )
-    print("ratio = raw encode seconds / pipeline seconds (target >= 0.85)")
+    print(
+        "ratio = raw encode seconds / pipeline seconds (target >= 0.85); load+save: the part "
+        "of the pipeline outside chunking and embedding (reading files, writing the index); "
+        f"up to {REPEAT_MAX_SIZE} chunks, best of {REPEATS} of each"
+    )
 
 
 if __name__ == "__main__":
