@@ -9,6 +9,7 @@ approximate search hard (many near neighbours per query).
 """
 
 import argparse
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -95,17 +96,13 @@ def clustered_vectors(
 def write_jsonl(folder: Path, chunks: int, seed: int = 7) -> Path:
     """The corpus as JSONL files of 5,000 articles (~9 MB, under the loader's 20 MB file limit)."""
     folder.mkdir(parents=True, exist_ok=True)
-    fh = None
-    for i, record in enumerate(articles(chunks, seed)):
-        if i % ARTICLES_PER_FILE == 0:
-            if fh:
-                fh.close()
-            fh = open(
-                folder / f"articles-{i // ARTICLES_PER_FILE:04d}.jsonl", "w", encoding="utf-8"
-            )
-        fh.write(json.dumps(record) + "\n")
-    if fh:
-        fh.close()
+    records = articles(chunks, seed)
+    for n in itertools.count():
+        block = list(itertools.islice(records, ARTICLES_PER_FILE))
+        if not block:
+            break
+        lines = "".join(json.dumps(record) + "\n" for record in block)
+        (folder / f"articles-{n:04d}.jsonl").write_text(lines, encoding="utf-8")
     return folder
 
 
