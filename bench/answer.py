@@ -24,7 +24,7 @@ def run(n_questions: int) -> None:
     offline.apply()
     from eval.gold import load_gold
     from qa.answerer import Answerer
-    from qa.prompts import answer_messages
+    from qa.prompts import GRAMMARS, answer_messages
     from qa.settings import QASettings
 
     settings = QASettings()
@@ -59,13 +59,16 @@ def run(n_questions: int) -> None:
             else:
                 answer = piece
         ask_s = time.perf_counter() - t0
-        messages = answer_messages(item.question, answer.passages, [])
+        messages = answer_messages(item.question, answer.evidence, [], answer.kind)
         llama.reset()
         t0 = time.perf_counter()
         bare = llama.create_chat_completion(
             messages=messages,
             max_tokens=settings.llm_max_tokens,
             temperature=settings.llm_temperature,
+            grammar=answerer.llm._grammar(GRAMMARS[answer.kind])
+            if answer.kind in GRAMMARS
+            else None,
         )
         bare_s = time.perf_counter() - t0
         usage = bare["usage"]
@@ -86,7 +89,7 @@ def run(n_questions: int) -> None:
         f"ratio {totals['ask'] / totals['bare']:.2f} (target <= 1.15); "
         f"TTFT p50 {common.percentile(ttfts, 0.5):.2f} s, p95 {common.percentile(ttfts, 0.95):.2f} s; "
         f"prompt p50 {common.percentile(prompts, 0.5):.0f} tokens "
-        f"({settings.top_k} passages of <= {settings.chunk_size} word pieces); "
+        f"(<= {settings.evidence_sentences} evidence sentences); "
         f"peak RSS {common.peak_rss_mb():.0f} MB"
     )
     print(

@@ -21,6 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--out", type=Path, help="output folder (default eval/runs/<time>)")
     r.add_argument("--retrieval-only", action="store_true", help="no LLM: retrieval metrics only")
     r.add_argument("--limit", type=int, help="only the first N questions")
+    r.add_argument(
+        "--ids", type=Path, help="only the questions whose ids this file lists (one per line)"
+    )
     r.set_defaults(func=cmd_run)
 
     c = esub.add_parser("compare", help="two runs side by side")
@@ -38,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from eval.gold import GoldError, load_gold
+    from eval.gold import GoldError, load_gold, select_ids
     from eval.report import write_run
     from eval.runner import run
     from index.store import IndexError_
@@ -48,6 +51,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         items = load_gold(args.gold)
+        if args.ids:
+            items = select_ids(items, args.ids)
     except GoldError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
@@ -78,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             lambda row: progress.update(task, advance=1, description=row.id),
         )
     config = {
-        "gold": str(args.gold),
+        "gold": str(args.gold) + (f" (ids: {args.ids})" if args.ids else ""),
         "index": str(settings.resolved_index_dir()),
         "mode": "retrieval-only" if args.retrieval_only else "full",
         "llm": "none" if args.retrieval_only else answerer.llm.name,

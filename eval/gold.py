@@ -106,3 +106,17 @@ def load_gold(path: Path) -> list[GoldItem]:
     if not items:
         raise GoldError(f"{path}: no gold items")
     return items
+
+
+def select_ids(items: list[GoldItem], ids_file: Path) -> list[GoldItem]:
+    """The items a list of ids names (one per line, `#` comments), in the gold file's order."""
+    ids_file = Path(ids_file)
+    try:
+        lines = ids_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{ids_file}: cannot read: {exc}") from None
+    wanted = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    unknown = wanted - {item.id for item in items}
+    if unknown:
+        raise GoldError(f"{ids_file}: {len(unknown)} ids not in the gold file, e.g. {min(unknown)}")
+    return [item for item in items if item.id in wanted]

@@ -103,41 +103,20 @@ def markdown(payload: dict) -> str:
         "",
         "## By question type",
         "",
-        _table(
-            [
-                "type",
-                "n",
-                "hit@3",
-                "mrr@10",
-                "accuracy",
-                "f1",
-                "crag",
-                "cit. precision",
-                "refusal recall",
-            ],
-            [
-                [
-                    kind,
-                    t["n"],
-                    t["retrieval"].get("hit@3"),
-                    t["retrieval"].get("mrr@10"),
-                    t["answers"].get("accuracy") if kind != "unanswerable" else None,
-                    t["answers"].get("f1") if kind != "unanswerable" else None,
-                    t["answers"].get("crag"),
-                    t["citations"].get("precision"),
-                    t["refusal"].get("recall") if t["refusal"].get("unanswerable") else None,
-                ]
-                for kind, t in s["by_type"].items()
-            ],
-        ),
+        _breakdown("type", s["by_type"]),
         "",
+    ]
+    if s.get("by_category"):
+        parts += ["## By category", "", _breakdown("category", s["by_category"]), ""]
+    parts += [
         "## Questions",
         "",
         _table(
-            ["id", "question", "answer", "ok", "hit", "crag"],
+            ["id", "kind", "question", "answer", "ok", "hit", "crag"],
             [
                 [
                     r["id"],
+                    r.get("kind") or "–",
                     r["question"].replace("|", "/"),
                     (r["error"] or r["answer"] or "").replace("|", "/").replace("\n", " ")[:140],
                     {True: "✓", False: "✗"}.get(r["correct"], "–"),
@@ -148,8 +127,51 @@ def markdown(payload: dict) -> str:
             ],
         ),
         "",
+        "## What the verifier did",
+        "The LLM's draft and each step of the gate and verifier, for answers not scored correct.",
+        "",
     ]
-    return "\n".join(parts)
+    for r in payload["rows"]:
+        if r["correct"] or r["answer"] is None:
+            continue
+        parts.append(f"- **{r['id']}** {r['question']}")
+        parts.append(f"  - draft: {(r.get('raw_answer') or '(none)').strip()!r}")
+        for note in r.get("notes") or []:
+            parts.append(f"  - {note}")
+        parts.append(f"  - answer: {r['answer']!r} (gold: {', '.join(r['answers']) or 'refuse'})")
+    return "\n".join(parts) + "\n"
+
+
+def _breakdown(label: str, groups: dict) -> str:
+    return _table(
+        [
+            label,
+            "n",
+            "hit@3",
+            "hit@10",
+            "read recall",
+            "accuracy",
+            "answered",
+            "crag",
+            "cit. precision",
+            "refusal recall",
+        ],
+        [
+            [
+                name,
+                t["n"],
+                t["retrieval"].get("hit@3"),
+                t["retrieval"].get("hit@10"),
+                t["retrieval"].get("read_recall"),
+                t["answers"].get("accuracy") if t["retrieval"] else None,
+                t["answers"].get("answered") if t["retrieval"] else None,
+                t["answers"].get("crag"),
+                t["citations"].get("precision"),
+                t["refusal"].get("recall") if t["refusal"].get("unanswerable") else None,
+            ]
+            for name, t in groups.items()
+        ],
+    )
 
 
 def chart(summary: dict, path: Path) -> None:

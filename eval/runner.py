@@ -21,17 +21,22 @@ class RunResult:
         return summarize(self.rows)
 
 
+def _section(subset: list[Row]) -> dict:
+    return {
+        "n": len(subset),
+        "retrieval": retrieval.summarize(subset),
+        "answers": answers.summarize(subset),
+        "citations": citations.summarize(subset),
+        "refusal": refusal.summarize(subset),
+    }
+
+
 def summarize(rows: list[Row]) -> dict:
-    by_type: dict[str, dict] = {}
-    for kind in sorted({r.type for r in rows}):
-        subset = [r for r in rows if r.type == kind]
-        by_type[kind] = {
-            "n": len(subset),
-            "retrieval": retrieval.summarize(subset),
-            "answers": answers.summarize(subset),
-            "citations": citations.summarize(subset),
-            "refusal": refusal.summarize(subset),
-        }
+    by_type = {
+        k: _section([r for r in rows if r.type == k]) for k in sorted({r.type for r in rows})
+    }
+    categories = sorted({r.category for r in rows if r.category})
+    by_category = {k: _section([r for r in rows if r.category == k]) for k in categories}
     return {
         "n": len(rows),
         "errors": sum(r.error is not None for r in rows),
@@ -41,6 +46,7 @@ def summarize(rows: list[Row]) -> dict:
         "refusal": refusal.summarize(rows),
         "latency": latency.summarize(rows),
         "by_type": by_type,
+        "by_category": by_category,
     }
 
 
@@ -52,13 +58,17 @@ def new_row(item: GoldItem) -> Row:
         answerable=item.answerable,
         answers=list(item.answers),
         evidence=list(item.evidence),
+        category=item.extra.get("category"),
     )
 
 
-def score_retrieval(row: Row, retrieved: list[str]) -> None:
-    row.retrieved = retrieved
-    row.hit_rank = retrieval.hit_rank(retrieved, row.evidence) if row.evidence else None
-    row.evidence_recall = retrieval.evidence_recall(retrieved, row.evidence)
+def score_retrieval(row: Row, retrieved: list[str], read: list[str]) -> None:
+    """`retrieved`: the passages in rank order; `read`: the evidence sentences the LLM reads."""
+    row.retrieved = retrieved[:RETRIEVE_K]
+    row.hit_rank = retrieval.hit_rank(row.retrieved, row.evidence) if row.evidence else None
+    row.evidence_recall = retrieval.evidence_recall(row.retrieved, row.evidence)
+    row.read = read
+    row.read_recall = retrieval.read_recall(read, row.evidence)
 
 
 def evaluate_item(item: GoldItem, answerer, retrieval_only: bool) -> Row:
@@ -70,9 +80,10 @@ def evaluate_item(item: GoldItem, answerer, retrieval_only: bool) -> Row:
         # Without the LLM there is no rewrite: earlier turns ride along as query context.
         query = " ".join(item.turns)
         t0 = time.perf_counter()
-        passages = answerer.retriever.retrieve(query, top_k=RETRIEVE_K)
+        ctx = answerer.prepare(query)
         row.timings = {"retrieve_s": time.perf_counter() - t0}
-        score_retrieval(row, [p.text for p in passages])
+        row.kind = ctx.plan.kind
+        score_retrieval(row, [p.text for p in ctx.passages], [e.text for e in ctx.evidence])
         return row
     history: list[Turn] = []
     for turn in item.turns[:-1]:
@@ -80,8 +91,8 @@ def evaluate_item(item: GoldItem, answerer, retrieval_only: bool) -> Row:
         history += [Turn("user", turn), Turn("assistant", earlier.text)]
     answer = answerer.ask(item.question, history)
     row.standalone_question = answer.standalone_question
-    query = answer.standalone_question or item.question
-    score_retrieval(row, [p.text for p in answerer.retriever.retrieve(query, top_k=RETRIEVE_K)])
+    score_retrieval(row, [p.text for p in answer.passages], [e.text for e in answer.evidence])
+    row.kind, row.raw_answer, row.notes = answer.kind, answer.raw_text, list(answer.notes)
     row.answer, row.refused = answer.text, answer.refused
     row.correct, row.f1, row.crag = answers.score(
         answer.text, answer.refused, item.answerable, row.answers

@@ -1,16 +1,37 @@
 """Question in, grounded Answer out: rewrite follow-ups, retrieve, generate, verify."""
 
+import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from index.builder import embedder_for, open_index
 from index.store import NewsIndex
 from qa.citations import past_sentence_limit, verify
+from qa.evidence import Evidence, select_evidence
 from qa.llms import ChatLLM, load_llm
-from qa.prompts import REFUSAL_TEXT, answer_messages, rewrite_messages
-from qa.retrieval import Retriever
+from qa.prompts import GRAMMARS, REFUSAL_TEXT, answer_messages, rewrite_messages
+from qa.question import QuestionPlan, plan_question
+from qa.retrieval import Request, Retriever
 from qa.settings import QASettings
-from qa.types import Answer, RetrievalFilters, Timings, Turn
+from qa.types import Answer, Passage, RetrievalFilters, Timings, Turn
+
+
+def shift_day(iso: str, days: int) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+
+
+WHY_HOW = re.compile(r"^\s*(?:why|how)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the LLM gets to read for one question."""
+
+    plan: QuestionPlan
+    passages: list[Passage]
+    evidence: list[Evidence]
 
 
 class Answerer:
@@ -24,6 +45,7 @@ class Answerer:
         self.embedder = embedder_for(settings)
         self.retriever = self._retriever()
         self._llm = llm
+        self._sources = self._indexed_sources()
 
     def _retriever(self) -> Retriever:
         s = self.settings
@@ -33,6 +55,10 @@ class Answerer:
         """Pick up the index as saved on disk (after an upload or removal)."""
         self.index = open_index(self.settings)
         self.retriever = self._retriever()
+        self._sources = self._indexed_sources()
+
+    def _indexed_sources(self) -> list[str]:
+        return sorted({r.source for r in self.index.documents().values() if r.source})
 
     @property
     def llm(self) -> ChatLLM:
@@ -48,6 +74,47 @@ class Answerer:
         lines = [line.strip().strip('"') for line in text.strip().splitlines() if line.strip()]
         return lines[0] if lines else question
 
+    def prepare(
+        self, question: str, filters: RetrievalFilters | None = None, top_k: int | None = None
+    ) -> Context:
+        """Read the question, retrieve (per named outlet), and pick the evidence sentences."""
+        plan = plan_question(question, self._sources)
+        s = self.settings
+        k = top_k or s.top_k
+        base = filters or RetrievalFilters()
+        query_vec = self.embedder.get_query_embedding(question)
+        facet_vecs = self.embedder.get_text_embedding_batch(list(plan.facets))
+        # Each named outlet's best passages, each facet's, then the best for the whole question.
+        sources = [x for x in plan.sources if not base.sources or x in base.sources]
+        requests = [
+            Request(question, s.per_source_k, replace(base, sources=(x,)), query_vec)
+            for x in sources
+        ]
+        # A facet is a claim about one of the named outlets' articles when the question names any.
+        named = tuple(sources) or base.sources
+        facet_filters = replace(base, sources=named)
+        parts = list(zip(plan.facets, facet_vecs))
+        requests += [Request(f, s.per_facet_k, facet_filters, v) for f, v in parts]
+        # "The TechCrunch report on October 7": that day's articles (a day either side: the
+        # index keeps UTC dates, the question the outlet's local one).
+        for day in plan.dates:
+            near = RetrievalFilters(named, shift_day(day, -1), shift_day(day, 1))
+            for text, vec in [(question, query_vec), *parts]:
+                requests.append(Request(text, s.per_facet_k, near, vec))
+        requests.append(Request(question, k * 2, filters, query_vec))
+        passages, firsts = self.retriever.retrieve_union(requests)
+        leaders = tuple(i for i in firsts[: len(sources)] if i >= 0)
+        evidence = select_evidence(
+            [query_vec, *facet_vecs],
+            passages,
+            self.embedder.get_text_embedding_batch,
+            s.evidence_sentences,
+            leaders,
+            context=3 if WHY_HOW.match(question) else 0,
+            queries=[question, *plan.facets],
+        )
+        return Context(plan, passages, evidence)
+
     def stream(
         self,
         question: str,
@@ -62,31 +129,46 @@ class Answerer:
         standalone = self.standalone_question(question, history)
         t1 = time.perf_counter()
         timings.rewrite_s = t1 - t0
-        passages = self.retriever.retrieve(standalone, top_k or self.settings.top_k, filters)
+        ctx = self.prepare(standalone, filters, top_k)
+        plan, passages, evidence = ctx.plan, ctx.passages, ctx.evidence
         t2 = time.perf_counter()
         timings.retrieve_s = t2 - t1
 
-        def finish(text: str, refused: bool, citations=(), raw: str = "") -> Answer:
+        def finish(text: str, refused: bool, verified=None, raw: str = "") -> Answer:
             timings.total_s = time.perf_counter() - t0
             return Answer(
                 question=question,
                 text=text,
                 refused=refused,
-                citations=list(citations),
+                citations=list(verified.citations) if verified and not refused else [],
                 timings=timings,
                 standalone_question=standalone if standalone != question else None,
                 passages=passages,
                 raw_text=raw,
+                kind=plan.kind,
+                evidence=evidence,
+                notes=list(verified.notes) if verified else notes,
             )
 
+        notes: list[str] = []
+        if plan.unknown_sources:
+            # "according to Bloomberg" with no Bloomberg article: the articles cannot say.
+            names = " or ".join(plan.unknown_sources)
+            notes.append(f"refused before the LLM: no indexed article is from {names}")
+            yield finish(f"{REFUSAL_TEXT[:-1]}: none of them is from {names}.", True)
+            return
         # Nothing close enough: do not let the model improvise from unrelated passages.
         if not passages or max(p.similarity for p in passages) < self.settings.min_relevance:
+            notes.append("refused before the LLM: no passage close enough")
             yield finish(REFUSAL_TEXT, True)
             return
-        messages = answer_messages(question if not history else standalone, passages, history)
+        messages = answer_messages(
+            question if not history else standalone, evidence, history, plan.kind
+        )
         raw = ""
+        s = self.settings
         for piece in self.llm.stream(
-            messages, self.settings.llm_max_tokens, self.settings.llm_temperature
+            messages, s.llm_max_tokens, s.llm_temperature, grammar=GRAMMARS.get(plan.kind)
         ):
             raw += piece
             yield piece
@@ -95,12 +177,12 @@ class Answerer:
                 break
         t3 = time.perf_counter()
         timings.generate_s = t3 - t2
-        verified = verify(raw, passages)
+        verified = verify(raw, evidence, standalone, plan.kind)
         timings.verify_s = time.perf_counter() - t3
         if verified.refused:
-            yield finish(REFUSAL_TEXT, True, raw=raw)
+            yield finish(REFUSAL_TEXT, True, verified, raw=raw)
         else:
-            yield finish(verified.text, False, verified.citations, raw=raw)
+            yield finish(verified.text, False, verified, raw=raw)
 
     def ask(self, question: str, history: list[Turn] | None = None, **kwargs) -> Answer:
         *_, answer = self.stream(question, history, **kwargs)

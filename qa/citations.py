@@ -1,22 +1,23 @@
-"""Verify the LLM's citations against the passages instead of trusting them.
+"""Verify the LLM's citations against the evidence sentences instead of trusting them.
 
-Each answer sentence must be supported by the passage it cites: every name and number in it
-appears in the passage, and most of its content words do. A wrong marker is re-pointed to the
-passage that does support the sentence; a sentence no passage supports is dropped. Citations are
-renumbered densely in order of first use, each with the passage sentence that supports it.
+Each answer sentence must be supported by the union of the sentences it cites (a multi-hop answer
+joins facts from several articles): every name and number it adds to the question appears in
+them, and most of its content words appear in them or in the question. A wrong marker is
+re-pointed to the sentences that do support the claim; an unsupported tail is trimmed; a sentence
+nothing supports is dropped. Citations are renumbered densely in order of first use.
 """
 
 import re
 from dataclasses import dataclass
 
+from qa.evidence import Evidence
 from qa.textmatch import (
     SENTENCE_END,
     content_stems,
     entity_stems,
-    sentence_spans,
     split_sentences,
 )
-from qa.types import Citation, Passage
+from qa.types import Citation
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
@@ -50,8 +51,10 @@ class Verified:
     text: str  # answer with dense, verified markers
     citations: list[Citation]
     refused: bool
-    repointed: int = 0  # markers moved to the passage that supports the sentence
-    dropped: int = 0  # sentences no passage supports
+    repointed: int = 0  # markers moved to the sentences that support the claim
+    dropped: int = 0  # sentences no evidence supports
+    trimmed: int = 0  # sentences cut back to their supported core
+    notes: tuple[str, ...] = ()  # what was done to each sentence, and why (for eval reports)
 
 
 def past_sentence_limit(text: str) -> bool:
@@ -89,58 +92,161 @@ def split_claims(answer: str) -> list[Claim]:
     return claims
 
 
-def support(claim: str, passage: Passage) -> tuple[float, bool]:
-    """(content-word coverage, every name/number present) of a claim by one passage."""
-    have = content_stems(passage.text) | content_stems(passage.title)
+VERDICT = re.compile(r"^(yes|no)\b[,.:;!\s-]*", re.I)
+# Where a sentence can be cut so its supported core survives an unsupported tail.
+CLAUSE_BREAK = re.compile(
+    r",\s+|;\s*|\s+[—–]\s+|\s+(?=(?:and|but|while|whereas|which|who|as|because|after|since|"
+    r"although|for|of|with|in|on|at|to|from|by|during)\s)"
+)
+MIN_GROUNDING = 0.34  # share of a restating claim's words the cited sentences must hold
+MAX_REPOINT = 3  # evidence sentences a claim may be re-pointed to together
+MIN_TRIMMED = 3  # content words a trimmed claim keeps at least
+
+
+@dataclass(frozen=True)
+class Premise:
+    """What the question itself supplies: its words are the user's, not the model's claim."""
+
+    content: frozenset[str] = frozenset()
+    entities: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, question: str) -> "Premise":
+        return cls(frozenset(content_stems(question)), frozenset(entity_stems(question)))
+
+
+def _have(evidence: list[Evidence]) -> set[str]:
+    found: set[str] = set()
+    for e in evidence:
+        found |= content_stems(e.text) | content_stems(e.passage.title or "")
+        found |= content_stems(e.passage.source or "")
+    return found
+
+
+def judge(
+    claim: str, evidence: list[Evidence], premise: Premise = Premise(), verdict: bool = False
+) -> str | None:
+    """None when the union of `evidence` supports the claim, else why not.
+
+    Every name and number the claim adds to the question must be in the cited sentences; most
+    of its content words must be in them or in the question. A claim that only restates the
+    question answers nothing, except as the reason for a yes/no verdict, and then the cited
+    sentences must hold a good part of it."""
+    if not evidence:
+        return "no sentence cited"
+    have = _have(evidence)
     need = content_stems(claim)
-    coverage = len(need & have) / len(need) if need else 0.0
-    return coverage, entity_stems(claim) <= have
+    if not need:
+        return "nothing to check"
+    names = entity_stems(claim)
+    missing = (names - premise.entities) - have
+    if missing:
+        return "not in the cited sentences: " + ", ".join(sorted(missing))
+    # The question's own names are excused only when the cited sentences are about them:
+    # "The prime minister of Qatar is Benjamin Netanyahu" cites a sentence without Qatar.
+    excused = names & premise.entities
+    if excused and 2 * len(excused & have) < len(excused):
+        return "the cited sentences are not about " + ", ".join(sorted(excused - have))
+    free = have | premise.content
+    coverage = len(need & free) / len(need)
+    if coverage < (1.0 if len(need) <= SHORT_CLAIM else MIN_COVERAGE):
+        return f"only {coverage:.0%} of its words in the cited sentences or the question"
+    new = need - premise.content
+    if new and not new & have:
+        return "what it adds is not in the cited sentences"
+    if not new and (not verdict or len(need & have) / len(need) < MIN_GROUNDING):
+        return "restates the question"
+    return None
 
 
-def supports(claim: str, passage: Passage) -> bool:
-    coverage, names_ok = support(claim, passage)
-    if len(content_stems(claim)) <= SHORT_CLAIM:
-        # "Netanyahu ate at Mar-a-Lago": in a short claim one new word is the whole invention.
-        return names_ok and coverage == 1.0
-    return names_ok and coverage >= MIN_COVERAGE
+def repoint(
+    claim: str, evidence: list[Evidence], premise: Premise, verdict: bool = False
+) -> list[int] | None:
+    """Indexes of the fewest sentences (up to MAX_REPOINT) that together support the claim.
+    Sentences are chosen for what the claim adds to the question, never for the question's
+    own words (that would let any sentence naming Qatar vouch for "X is Qatar's premier")."""
+    need = (content_stems(claim) - premise.content) or content_stems(claim)
+    chosen: list[int] = []
+    for _ in range(MAX_REPOINT):
+        covered = _have([evidence[i] for i in chosen])
+        gains = [
+            (len((need - covered) & _have([e])), -i)
+            for i, e in enumerate(evidence)
+            if i not in chosen
+        ]
+        if not gains or max(gains)[0] == 0:
+            return None
+        chosen.append(-max(gains)[1])
+        if judge(claim, [evidence[i] for i in chosen], premise, verdict) is None:
+            return sorted(chosen)
+    return None
 
 
-def best_quote(claim: str, passage: Passage) -> tuple[int, int]:
-    """Span of the passage sentence sharing most content words with the claim."""
-    need = content_stems(claim)
-    spans = sentence_spans(passage.text) or [(0, len(passage.text))]
-    return max(spans, key=lambda s: len(need & content_stems(passage.text[s[0] : s[1]])))
+def clause_prefixes(claim: str) -> list[str]:
+    """ "A, B and C" -> ["A, B", "A"]: shorter readings of a claim, longest first, each still a
+    claim ("The prime minister" is not what "The prime minister of Qatar is X" said)."""
+    cuts = [m.start() for m in CLAUSE_BREAK.finditer(claim)]
+    prefixes = [claim[:c].rstrip(" ,;—–") for c in reversed(cuts)]
+    return [p for p in prefixes if len(content_stems(p)) >= MIN_TRIMMED]
 
 
-def verify(answer: str, passages: list[Passage]) -> Verified:
-    if not answer.strip() or is_refusal(answer.split(".")[0]) or not passages:
+def verify(
+    answer: str, evidence: list[Evidence], question: str = "", kind: str = "open"
+) -> Verified:
+    """Keep each sentence the evidence supports (re-pointed or trimmed if need be).
+
+    A yes/no reply keeps its verdict when its reason is supported, or, failing that, when the
+    sentences it cites bear on the question (the verdict is a judgement on them)."""
+    if not answer.strip() or is_refusal(answer.split(".")[0]) or not evidence:
         return Verified("", [], refused=True)
-    kept: list[tuple[str, list[int]]] = []  # (claim text, 0-based passage indexes)
-    repointed = dropped = 0
-    for claim in split_claims(answer):
+    premise = Premise.of(question)
+    kept: list[tuple[str, list[int]]] = []  # (claim text, 0-based evidence indexes)
+    notes: list[str] = []
+    repointed = dropped = trimmed = 0
+    for k, claim in enumerate(split_claims(answer)):
         if is_refusal(claim.text):
             dropped += 1
+            notes.append(f"dropped refusal: {claim.text!r}")
             continue
-        valid = [n - 1 for n in dict.fromkeys(claim.cited) if 1 <= n <= len(passages)]
-        good = [i for i in valid if supports(claim.text, passages[i])]
-        if not good:
-            ranked = sorted(
-                range(len(passages)),
-                key=lambda i: support(claim.text, passages[i])[0],
-                reverse=True,
-            )
-            best = next((i for i in ranked if supports(claim.text, passages[i])), None)
-            if best is None:
-                dropped += 1
-                continue
-            repointed += 1 if claim.cited else 0
-            good = [best]
-        kept.append((claim.text, good))
+        verdict = VERDICT.match(claim.text) if kind == "yes_no" and k == 0 else None
+        body = claim.text[verdict.end() :] if verdict else claim.text
+        valid = [n - 1 for n in dict.fromkeys(claim.cited) if 1 <= n <= len(evidence)]
+        cited = [evidence[i] for i in valid]
+        v = verdict is not None
+        why = judge(body, cited, premise, v)
+        text, idxs = body, valid
+        if why is not None:
+            idxs = repoint(body, evidence, premise, v)
+            if idxs is not None:
+                repointed += 1
+                notes.append(f"re-pointed {list(claim.cited)} -> {[i + 1 for i in idxs]}")
+        if why is not None and idxs is None:
+            for prefix in clause_prefixes(body):
+                if valid and judge(prefix, cited, premise, v) is None:
+                    text, idxs = prefix, valid
+                elif (found := repoint(prefix, evidence, premise, v)) is not None:
+                    text, idxs = prefix, found
+                else:
+                    continue
+                trimmed += 1
+                notes.append(f"trimmed to {prefix!r} ({why})")
+                break
+        if idxs is None and verdict and valid and _bears_on(cited, premise):
+            text, idxs = "", valid
+            notes.append(f"verdict kept on its cited sentences; reason dropped ({why})")
+        if idxs is None:
+            dropped += 1
+            notes.append(f"dropped {claim.text!r}: {why}")
+            continue
+        if verdict:
+            word = verdict.group(1).capitalize()
+            text = f"{word}, {text[0].lower()}{text[1:]}" if text else word
+        kept.append((text, idxs))
         if len(kept) == MAX_SENTENCES:
             break
     if not kept:
-        return Verified("", [], refused=True, repointed=repointed, dropped=dropped)
-    numbers: dict[int, int] = {}  # passage index -> dense citation number
+        return Verified("", [], True, repointed, dropped, trimmed, tuple(notes))
+    numbers: dict[int, int] = {}  # evidence index -> dense citation number
     citations: list[Citation] = []
     sentences = []
     for text, idxs in kept:
@@ -148,12 +254,17 @@ def verify(answer: str, passages: list[Passage]) -> Verified:
         for i in idxs:
             if i not in numbers:
                 numbers[i] = len(numbers) + 1
-                start, end = best_quote(text, passages[i])
-                citations.append(
-                    Citation(numbers[i], passages[i], passages[i].text[start:end], start, end)
-                )
+                e = evidence[i]
+                citations.append(Citation(numbers[i], e.passage, e.text, e.start, e.end))
             marks.append(f"[{numbers[i]}]")
         body = text.rstrip()
         end_punct = body[-1] if body[-1] in ".!?" else "."
         sentences.append(f"{body.rstrip('.!?')} {''.join(marks)}{end_punct}")
-    return Verified(" ".join(sentences), citations, False, repointed, dropped)
+    return Verified(
+        " ".join(sentences), citations, False, repointed, dropped, trimmed, tuple(notes)
+    )
+
+
+def _bears_on(cited: list[Evidence], premise: Premise) -> bool:
+    """Each cited sentence shares at least two content words with the question."""
+    return all(len(_have([e]) & premise.content) >= 2 for e in cited)

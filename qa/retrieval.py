@@ -1,6 +1,7 @@
 """Dense (FAISS) + BM25 (tantivy) retrieval fused by reciprocal rank, with source/date filters."""
 
 import math
+from dataclasses import dataclass
 
 from llama_index.core import Settings, VectorStoreIndex
 from llama_index.core.llms import MockLLM
@@ -40,6 +41,16 @@ def to_metadata_filters(filters: RetrievalFilters | None) -> MetadataFilters | N
     return MetadataFilters(filters=parts, condition=FilterCondition.AND)
 
 
+@dataclass(frozen=True)
+class Request:
+    """One retrieval of a union: a query (with its vector when already embedded) and filters."""
+
+    query: str
+    top_k: int
+    filters: RetrievalFilters | None = None
+    query_vec: list[float] | None = None
+
+
 class Retriever:
     def __init__(
         self,
@@ -59,7 +70,11 @@ class Retriever:
         self.use_bm25 = use_bm25
 
     def retrieve(
-        self, query: str, top_k: int = 4, filters: RetrievalFilters | None = None
+        self,
+        query: str,
+        top_k: int = 4,
+        filters: RetrievalFilters | None = None,
+        query_vec: list[float] | None = None,
     ) -> list[Passage]:
         if len(self.index.store) == 0:
             return []
@@ -79,12 +94,29 @@ class Retriever:
             # its OpenAI default (and Settings.llm=None would print to stdout).
             llm=MockLLM(),
         )
-        query_vec = self.embedder.get_query_embedding(query)
+        if query_vec is None:
+            query_vec = self.embedder.get_query_embedding(query)
         fused = fusion.retrieve(QueryBundle(query_str=query, embedding=query_vec))
         if filters is not None and filters.prefer_recent:
             fused = _recency_rerank(fused)
         passages = [self._passage(n, query_vec) for n in fused[:top_k]]
         return passages
+
+    def retrieve_union(self, requests: list[Request]) -> tuple[list[Passage], tuple[int, ...]]:
+        """Several retrievals merged rank by rank (each one's first hit, then each one's second,
+        ...), and the position of each request's first hit. A question comparing two outlets
+        needs both sides, and one outlet's articles would otherwise fill every slot."""
+        lists = [self.retrieve(r.query, r.top_k, r.filters, r.query_vec) for r in requests]
+        merged: dict[str, Passage] = {}
+        firsts = []
+        for rank in range(max(map(len, lists), default=0)):
+            for hits in lists:
+                if rank < len(hits):
+                    merged.setdefault(hits[rank].node_id, hits[rank])
+            if rank == 0:
+                ids = list(merged)
+                firsts = [ids.index(h[0].node_id) if h else -1 for h in lists]
+        return list(merged.values()), tuple(firsts)
 
     def _passage(self, hit: NodeWithScore, query_vec: list[float]) -> Passage:
         node = hit.node

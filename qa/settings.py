@@ -29,5 +29,11 @@ class QASettings(IndexSettings):
     dense_top_k: int = 8
     bm25_top_k: int = 8
     use_bm25: bool = True
+    # Passages taken from each outlet a question names, before the best of all.
+    per_source_k: int = 4
+    # Passages taken for each part of a compound question ("X reports A, while Y implies B").
+    per_facet_k: int = 3
+    # Sentences of those passages the LLM reads (ranked by MiniLM cosine to the question).
+    evidence_sentences: int = 14
     # Below this best dense cosine the articles are taken not to cover the question.
     min_relevance: float = 0.25

@@ -60,6 +60,9 @@ class Answer:
     standalone_question: str | None = None  # the rewritten follow-up used for retrieval
     passages: list[Passage] = field(default_factory=list)  # everything retrieved
     raw_text: str = ""  # what the LLM said before verification
+    kind: str = "open"  # the answer the question asks for: yes_no, entity or open
+    evidence: list = field(default_factory=list)  # the numbered sentences the LLM read
+    notes: list[str] = field(default_factory=list)  # what the gate and verifier did, and why
 
     def to_json(self) -> dict:
         return {

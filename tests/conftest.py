@@ -1,5 +1,7 @@
 """Shared fixtures: the real packaged embedder, real FAISS, indexes in temporary folders."""
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +14,22 @@ offline.apply()
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 APOLOGY_Q = "Why did Trump demand an apology from Netanyahu?"
+
+
+def multihop_dir() -> Path:
+    """MultiHop-RAG as shared with the project (read in place: its licence forbids copying)."""
+    candidates = [os.environ.get("NEWSQA_MULTIHOP_DIR"), ROOT.parent / "shared", "/work/shared"]
+    for base in filter(None, candidates):
+        base = Path(base)
+        folder = base if (base / "dev.jsonl").exists() else base / "benchmarks" / "multihop-rag"
+        if (folder / "dev.jsonl").exists():
+            return folder
+    pytest.fail("MultiHop-RAG not found: set NEWSQA_MULTIHOP_DIR or put it in ../shared")
+
+
+def multihop_rows(name: str) -> list[dict]:
+    with open(multihop_dir() / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
 
 
 @pytest.fixture

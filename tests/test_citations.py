@@ -1,6 +1,7 @@
 """The citation verifier on crafted answers: it must not trust the small model's markers."""
 
 from qa.citations import is_refusal, split_claims, verify
+from qa.evidence import Evidence
 from qa.types import Passage
 
 IRAN = Passage(
@@ -25,7 +26,8 @@ MEETING = Passage(
     "Prime Minister Benjamin Netanyahu is set to meet with President Donald Trump at his "
     "Mar-a-Lago estate in Palm Beach, Florida.",
 )
-PASSAGES = [IRAN, QATAR, MEETING]
+# Each passage as one evidence sentence, numbered as the LLM would see it.
+PASSAGES = [Evidence(n, p, 0, len(p.text)) for n, p in enumerate([IRAN, QATAR, MEETING], 1)]
 
 
 def test_wrong_marker_is_repointed_to_the_supporting_passage():
@@ -137,3 +139,91 @@ def test_generation_stops_only_after_the_kept_sentences():
     assert not past_sentence_limit("A b [1]. C d. [2] E f.")
     assert past_sentence_limit("A b. C d [1]. E f. G")
     assert not past_sentence_limit("The U.S. Army left. Then Mr. Smith spoke. It ended.")
+
+
+# Two articles by two outlets, as the evidence selector numbers them.
+VERGE = Passage(
+    "v1",
+    "dv",
+    "SBF trial opens",
+    "Sam Bankman-Fried's criminal trial on fraud and conspiracy charges began on Tuesday. "
+    "Prosecutors say he stole billions from FTX customers.",
+    source="The Verge",
+)
+TC = Passage(
+    "t1",
+    "dt",
+    "FTX founder testifies",
+    "Bankman-Fried told the jury he could not keep up as FTX and Alameda Research grew.",
+    source="TechCrunch",
+)
+TWO = [
+    Evidence(1, VERGE, 0, VERGE.text.index(" Prosecutors")),
+    Evidence(2, VERGE, VERGE.text.index("Prosecutors"), len(VERGE.text)),
+    Evidence(3, TC, 0, len(TC.text)),
+]
+SBF_Q = (
+    "Who is the individual facing a criminal trial on fraud and conspiracy charges who said he "
+    "could not keep up as FTX and Alameda Research grew, as reported by The Verge and TechCrunch?"
+)
+
+
+def test_a_claim_joining_two_articles_is_supported_by_their_union():
+    answer = (
+        "Sam Bankman-Fried is facing a criminal trial on fraud charges and told the jury he could "
+        "not keep up as FTX and Alameda Research grew [1][3]."
+    )
+    v = verify(answer, TWO, SBF_Q, "entity")
+    assert not v.refused, v.notes
+    assert v.text.endswith("[1][2].")  # renumbered densely
+    assert [c.quote for c in v.citations] == [TWO[0].text, TWO[2].text]
+    assert [(c.passage.text[c.start : c.end]) for c in v.citations] == [TWO[0].text, TWO[2].text]
+
+
+def test_words_the_question_supplies_need_no_citation_but_a_bare_restatement_is_dropped():
+    premise_heavy = (
+        "Sam Bankman-Fried is the individual facing a criminal trial on fraud and conspiracy "
+        "charges, as reported by The Verge and TechCrunch [1]."
+    )
+    assert not verify(premise_heavy, TWO, SBF_Q, "entity").refused
+    restated = "The individual is facing a criminal trial, as reported by The Verge [2]."
+    v = verify(restated, TWO, SBF_Q, "entity")
+    assert v.refused and v.citations == []
+
+
+def test_an_unsupported_tail_is_trimmed_not_the_whole_sentence():
+    v = verify(
+        "Anna Kelly is the deputy press secretary for the U.S. government [1].",
+        PASSAGES,
+        "Who is Anna Kelly?",
+        "entity",
+    )
+    assert not v.refused and v.trimmed == 1
+    assert v.text == "Anna Kelly is the deputy press secretary [1]."
+
+
+def test_a_name_the_evidence_lacks_is_never_kept():
+    v = verify("Caroline Ellison ran FTX [3].", TWO, SBF_Q, "entity")
+    assert v.refused
+    assert any("ellison" in note for note in v.notes)
+
+
+def test_a_verdict_keeps_its_supported_reason():
+    q = "Did The Verge report that Bankman-Fried's trial began, and TechCrunch that FTX grew?"
+    v = verify("Yes, the trial began and FTX grew [1][3].", TWO, q, "yes_no")
+    assert v.text == "Yes, the trial began and FTX grew [1][2]."
+
+
+def test_a_verdict_whose_reason_fails_stands_on_the_sentences_it_cites():
+    q = "Does The Verge say Bankman-Fried's criminal trial began while TechCrunch says FTX grew?"
+    v = verify("No, the judge Lewis Kaplan disagreed [1][3].", TWO, q, "yes_no")
+    assert v.text == "No [1][2]."
+    assert "reason dropped" in " ".join(v.notes)
+    # ...but not on sentences that have nothing to do with the question.
+    assert verify("No, Kaplan disagreed [2].", PASSAGES, q, "yes_no").refused
+
+
+def test_the_questions_names_are_excused_only_in_sentences_about_them():
+    q = "Who is the prime minister of Qatar?"
+    v = verify("The prime minister of Qatar is Benjamin Netanyahu [3].", PASSAGES, q, "entity")
+    assert v.refused, v.notes

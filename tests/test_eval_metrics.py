@@ -166,3 +166,13 @@ def test_multihop_importer(tmp_path):
     )
     with pytest.raises(ImportError_, match="corpus.json"):
         convert(write(tmp_path / "corpus.json", "{"), q, tmp_path / "out")
+
+
+def test_yes_no_answers_are_judged_by_their_verdict():
+    from eval.metrics.answers import score
+
+    assert score("Yes, there was no change [1].", False, True, ["Yes"])[0]
+    assert not score("Yes, there was no change [1].", False, True, ["No"])[0]
+    assert score("The reports agree, so no.", False, True, ["No"])[0]
+    assert not score("I do not know.", False, True, ["No"])[0]  # "no" is inside "know"
+    assert not score("Maybe yes, maybe no.", False, True, ["No"])[0]

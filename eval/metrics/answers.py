@@ -1,12 +1,15 @@
 """Answers: accuracy (normalized answer contains an accepted alias), token F1, CRAG score.
 
+Yes/no gold answers are judged by the answer's verdict (its first word, else the only one of
+yes/no it uses), not by containment.
+
 CRAG-style score: +1 a correct answer, 0 a refusal, -1 a wrong answer; on an unanswerable question
 a refusal is the correct answer (+1) and any answer is wrong (-1). Honesty beats invention.
 """
 
 import re
 
-from eval.normalize import best_f1, contains_alias
+from eval.normalize import best_f1, contains_alias, normalize_answer
 
 MARKERS = re.compile(r"\s*\[\d+\]")
 
@@ -20,8 +23,22 @@ def score(
         return refused, float(refused), 1 if refused else -1
     if refused or not text.strip():
         return False, 0.0, 0
-    correct = contains_alias(text, aliases)
+    verdicts = {normalize_answer(a) for a in aliases}
+    if verdicts and verdicts <= {"yes", "no"}:
+        # "Yes, there was no change" must not count for gold "No": judge the verdict.
+        correct = verdict(text) in verdicts
+    else:
+        correct = contains_alias(text, aliases)
     return correct, best_f1(text, aliases), 1 if correct else -1
+
+
+def verdict(answer: str) -> str | None:
+    """The yes/no an answer gives: its first word, else the only one of the two it uses."""
+    words = normalize_answer(answer).split()
+    if words and words[0] in ("yes", "no"):
+        return words[0]
+    used = {"yes", "no"} & set(words)
+    return used.pop() if len(used) == 1 else None
 
 
 def summarize(rows) -> dict:

@@ -13,9 +13,16 @@ class ChatLLM(ABC):
 
     @abstractmethod
     def stream(
-        self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0
+        self,
+        messages: list[dict],
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        grammar: str | None = None,
     ) -> Iterator[str]:
-        """Yield pieces of the assistant's reply to OpenAI-style messages."""
+        """Yield pieces of the assistant's reply to OpenAI-style messages.
+
+        `grammar` (llama.cpp GBNF) constrains the reply where the backend supports it; the
+        others rely on the prompt, and the verifier checks what comes back either way."""
 
     def complete(
         self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0

@@ -1,5 +1,6 @@
 """The embedded default: a GGUF model run in-process by llama.cpp, with its own chat template."""
 
+import functools
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,17 +35,31 @@ class LlamaCppLLM(ChatLLM):
         self._lock = threading.Lock()
 
     def stream(
-        self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0
+        self,
+        messages: list[dict],
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         with self._lock:
             # create_chat_completion applies the chat template stored in the GGUF.
             chunks = self._llm.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+                messages=messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
+                grammar=self._grammar(grammar) if grammar else None,
             )
             for chunk in chunks:
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+
+    @functools.lru_cache(maxsize=8)  # noqa: B019 (one model per process; grammars are few)
+    def _grammar(self, text: str):
+        from llama_cpp import LlamaGrammar
+
+        return LlamaGrammar.from_string(text, verbose=False)
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))

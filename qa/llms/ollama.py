@@ -18,7 +18,11 @@ class OllamaLLM(ChatLLM):
         self.name = f"Ollama: {model} at {base_url}"
 
     def stream(
-        self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0
+        self,
+        messages: list[dict],
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         try:
             for chunk in self._llm.stream_chat(

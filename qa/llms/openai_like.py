@@ -30,7 +30,11 @@ class OpenAILikeLLM(ChatLLM):
         self.name = f"OpenAI-compatible: {model} at {api_base}"
 
     def stream(
-        self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.0
+        self,
+        messages: list[dict],
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        grammar: str | None = None,
     ) -> Iterator[str]:
         try:
             for chunk in self._llm.stream_chat(

@@ -1,0 +1,189 @@
+"""Read a question like a news editor: what kind of answer it wants and which outlets it names.
+
+A question that attributes claims to outlets ("as reported by TechCrunch and The Verge") is
+answered from those outlets' articles; one that names an outlet the index has no article from
+cannot be answered from the articles at all.
+"""
+
+import re
+from dataclasses import dataclass
+
+from index.dates import parse_date as date_iso
+from qa.textmatch import STOPWORDS
+
+# "Does/Did/Is/Was ... ?" asks for a verdict; "Who/Which/What ..." for a name or a fact.
+# An opening clause ("Considering the reports by X and Y, which ...") before the question word.
+_LEAD = (
+    r"^(?:(?:after|before|between|following|given|considering|based on|according to)\b[^?]*?,\s*)?"
+)
+YES_NO_START = re.compile(
+    _LEAD + r"(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will|should)\b", re.I
+)
+ENTITY_START = re.compile(_LEAD + r"(?:who|whom|whose|which|what)\b", re.I)
+# A capitalised name presented as the outlet of an article: "reported by X", "according to X",
+# "an article by X", "the X article".
+_CAP = r"[A-Z][\w.&\-]*"
+_PHRASE = rf"{_CAP}(?:\s+(?:of\s+|&\s+|-\s+)?{_CAP})*"
+OUTLET_CUE = re.compile(
+    r"\b(?:reported by|published by|(?:article|report|review|piece|feature|another|one)s? "
+    r"(?:by|from|in))"
+    rf"\s+(?:an?\s+|the\s+)?(?P<a>{_PHRASE})"
+    rf"|(?P<b>{_PHRASE})(?:['’]s)?\s+(?:article|report|review|piece|story)s?\b"
+)
+# Words that start a capitalised phrase but are not outlets.
+NOT_OUTLETS = frozenset(
+    """considering based after before between given following does did is was were has have
+    which who what according the a an both another this that these those its their his her
+    november october september december january february march april may june july august
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
+# Where a compound question splits into the facts it strings together.
+FACET_BREAK = re.compile(
+    r"\s*(?:[,;]\s*(?:and|while|whereas|but|or)?\s*|\s(?:while|whereas|and also|but also|"
+    r"as well as|compared to|in contrast to|and did|and was|and is|and has|and does)\s|"
+    r"\s(?:before|after)\s(?=the\s|['\"A-Z]))",
+    re.I,
+)
+MIN_FACET_WORDS = 4
+MAX_FACETS = 6
+# A facet must say something beyond which outlet reported when ("After the TechCrunch report
+# on October 7"): that much matches every article of the outlet.
+MIN_FACET_CONTENT = 3
+FRAME_WORDS = frozenset(
+    """article articles report reports reported reporting publish published story coverage
+    news source sources piece subsequent later earlier first second third another same
+    considering regarding concerning according""".split()
+)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+DATE = re.compile(
+    rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?"
+    r"|\b(?P<iso>\d{4}-\d{2}-\d{2})\b"
+)
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    kind: str  # "yes_no", "entity" or "open"
+    sources: tuple[str, ...]  # indexed sources the question names, as the index spells them
+    unknown_sources: tuple[str, ...]  # outlets it names that the index has no article from
+    facets: tuple[str, ...] = ()  # the separate facts a compound question strings together
+    dates: tuple[str, ...] = ()  # ISO days the question names ("published on October 7, 2023")
+
+
+def question_dates(question: str) -> tuple[str, ...]:
+    """Days written in the question; a day without a year takes the year written beside it."""
+    found = list(DATE.finditer(question))
+    years = [m.group("year") or (m.group("iso") or "")[:4] for m in found]
+    year = next((y for y in years if y), None)
+    days = []
+    for m in found:
+        text = m.group("iso") or f"{m.group('month')} {m.group('day')}, {m.group('year') or year}"
+        if "None" in text:
+            continue
+        try:
+            days.append(date_iso(text))
+        except (ValueError, OverflowError):
+            continue
+    return tuple(dict.fromkeys(days))
+
+
+def facets(question: str) -> tuple[str, ...]:
+    """ "Does X report A, while Y implies B?" -> ("Does X report A", "Y implies B"): a multi-hop
+    question's parts each match a different article, and the whole matches none of them well."""
+    parts = [p.strip(" ?.,") for p in FACET_BREAK.split(question)]
+    parts = [p for p in parts if len(p.split()) >= MIN_FACET_WORDS]
+    if len(parts) < 2:
+        return ()
+    return tuple(p for p in parts if len(facet_content(p)) >= MIN_FACET_CONTENT)[:MAX_FACETS]
+
+
+def facet_content(part: str) -> set[str]:
+    """The words of a facet that are about the story, not about who reported it when."""
+    text = DATE.sub(" ", part)
+    words = {
+        w.lower()
+        for w in re.findall(r"[A-Za-z][A-Za-z'’\-]+", text)
+        if w.lower() not in FRAME_WORDS and w.lower() not in STOPWORDS
+    }
+    return words
+
+
+def answer_kind(question: str) -> str:
+    q = question.strip()
+    if YES_NO_START.match(q):
+        return "yes_no"
+    if ENTITY_START.match(q):
+        return "entity"
+    return "open"
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"[^a-z0-9&' ]+|(?<![a-z])'|'(?![a-z])", " ", text)
+    text = re.sub(r"^the ", "", " ".join(text.split()))
+    return text
+
+
+def source_aliases(source: str) -> set[str]:
+    """ "The Roar | Sports Writers Blog" is cited as "The Roar"; "FOX News - Health" as "FOX News"."""
+    names = {source}
+    for sep in ("|", " - ", ":"):
+        if sep in source:
+            names.add(source.split(sep)[0])
+    return {a for a in (_norm(n) for n in names) if a}
+
+
+def named_sources(question: str, indexed: list[str]) -> tuple[str, ...]:
+    """Indexed sources whose name (or its short form) the question contains, longest first."""
+    q = f" {_norm(question)} "
+    found: dict[str, int] = {}
+    for source in indexed:
+        for alias in source_aliases(source):
+            pos = q.find(f" {alias} ")
+            if pos >= 0:
+                found[source] = min(found.get(source, pos), pos)
+    # "The Independent - Sports" and "The Independent - Life and Style" share "independent":
+    # keep the specific one when its long name is in the question.
+    specific = {s for s in found if f" {_norm(s)} " in q}
+    keep = [
+        s
+        for s in found
+        if s in specific
+        or not any(t in specific and source_aliases(t) & source_aliases(s) for t in found)
+    ]
+    return tuple(sorted(keep, key=lambda s: found[s]))
+
+
+def outlet_mentions(question: str, known: list[str] = ()) -> list[str]:
+    """Capitalised names the question presents as the outlet of an article or report, other
+    than the `known` outlet names (whose own words, "Live Science: The Most Interesting
+    Articles", must not read as another outlet)."""
+    for name in sorted(known, key=len, reverse=True):
+        question = re.sub(re.escape(name), "Known", question, flags=re.I)
+    names = []
+    for m in OUTLET_CUE.finditer(question):
+        words = (m.group("a") or m.group("b")).strip(" ,.?").split()
+        # "Considering the Bloomberg report": drop leading words that are not the name.
+        while words and words[0].lower() in NOT_OUTLETS - {"the"}:
+            words.pop(0)
+        if words and words not in (["The"], ["Known"]):
+            names.append(" ".join(words))
+    return names
+
+
+def plan_question(question: str, indexed_sources: list[str]) -> QuestionPlan:
+    sources = named_sources(question, indexed_sources)
+    known = set().union(*(source_aliases(s) for s in indexed_sources)) if indexed_sources else set()
+    spelled = [*indexed_sources, *(a for s in indexed_sources for a in source_aliases(s))]
+    unknown = [n for n in outlet_mentions(question, spelled) if _norm(n) not in known]
+    return QuestionPlan(
+        answer_kind(question),
+        sources,
+        tuple(dict.fromkeys(unknown)),
+        facets(question),
+        question_dates(question),
+    )

@@ -1,0 +1,77 @@
+"""Reading a question: the answer kind it wants and the outlets it names (no model needed)."""
+
+import pytest
+
+from qa.question import answer_kind, named_sources, plan_question
+
+INDEXED = [
+    "TechCrunch",
+    "The Verge",
+    "Fortune",
+    "The Independent - Life and Style",
+    "The Independent - Sports",
+    "The Roar | Sports Writers Blog",
+    "Live Science: The Most Interesting Articles",
+    "The New York Times",
+]
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Does the TechCrunch article suggest that FTX grew too fast?", "yes_no"),
+        ("Did Trump demand an apology?", "yes_no"),
+        (
+            "Between the report from Fortune on May 2 and the one on May 9, was there a change?",
+            "yes_no",
+        ),
+        ("After the Verge report, has TechCrunch reported the same?", "yes_no"),
+        ("Who is Anna Kelly?", "entity"),
+        ("Which company did The Verge say lost the case?", "entity"),
+        ("Why did Trump demand an apology from Netanyahu?", "open"),
+        ("How will the peace board work?", "open"),
+    ],
+)
+def test_answer_kind(question, kind):
+    assert answer_kind(question) == kind
+
+
+def test_named_sources_match_short_forms_and_keep_the_specific_one():
+    q = "Does 'The Independent - Life and Style' agree with The Roar and TechCrunch?"
+    assert named_sources(q, INDEXED) == (
+        "The Independent - Life and Style",
+        "The Roar | Sports Writers Blog",
+        "TechCrunch",
+    )
+    assert named_sources("Did The Independent report it?", INDEXED) == (
+        "The Independent - Life and Style",
+        "The Independent - Sports",
+    )
+    assert named_sources("Is Fortune 500 news in the verge of change?", INDEXED) == (
+        "Fortune",
+        "The Verge",
+    )  # names are matched as words; the plan only narrows retrieval, never refuses
+
+
+def test_outlets_the_index_lacks_are_reported():
+    plan = plan_question(
+        "Considering the analysis in a Bloomberg article and the report by The Wall Street "
+        "Journal, which bank replaces Goldman Sachs?",
+        INDEXED,
+    )
+    assert plan.unknown_sources == ("Bloomberg", "The Wall Street Journal")
+    assert plan.kind == "entity"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does the 'Live Science: The Most Interesting Articles' report on the moon agree with "
+        "the TechCrunch article?",
+        "Which company, according to Eddy Cue, had no alternative, as reported by The Verge?",
+        "Did the Fortune report on Donald Trump's valuations disagree with the TechCrunch report?",
+        "Who did the New York Times article on Sam Altman's firing name as interim CEO?",
+    ],
+)
+def test_people_topics_and_indexed_outlets_are_not_unknown_outlets(question):
+    assert plan_question(question, INDEXED).unknown_sources == ()
