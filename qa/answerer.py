@@ -10,6 +10,7 @@ from index.builder import embedder_for, open_index
 from index.store import NewsIndex
 from qa.citations import past_sentence_limit, verify
 from qa.evidence import Evidence, select_evidence
+from qa.extractive import quote_answer
 from qa.llms import ChatLLM, load_llm
 from qa.prompts import GRAMMARS, REFUSAL_TEXT, answer_messages, rewrite_messages
 from qa.question import QuestionPlan, plan_question
@@ -178,6 +179,14 @@ class Answerer:
         t3 = time.perf_counter()
         timings.generate_s = t3 - t2
         verified = verify(raw, evidence, standalone, plan.kind)
+        # A quote answers a "what/who/why" question; it is not a yes/no verdict.
+        if (
+            verified.refused
+            and plan.kind != "yes_no"
+            and s.quote_min_score
+            and (quoted := quote_answer(evidence, s.quote_min_score))
+        ):
+            verified = replace(quoted, notes=verified.notes + quoted.notes)
         timings.verify_s = time.perf_counter() - t3
         if verified.refused:
             yield finish(REFUSAL_TEXT, True, verified, raw=raw)

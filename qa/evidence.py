@@ -62,7 +62,7 @@ def select_evidence(
     turns so every facet gets its best sentences, at least one from each passage in
     `must_cover`; numbered in the order of the passages they come from (so sentences of one
     article stay together and read in order). With `context`, the best `context` sentences
-    also bring the sentence before them: a "why" is often said just before the "what"."""
+    also bring the two sentences before them: a "why" is often said just before the "what"."""
     cands = candidate_sentences(passages)
     if not cands:
         return []
@@ -90,9 +90,9 @@ def select_evidence(
             if j is not None and len(chosen) < limit:
                 chosen.append(j)
     for j in order[:context]:
-        before = j - 1
-        if before >= 0 and cands[before][0] == cands[j][0] and before not in chosen:
-            chosen.append(before)
+        for before in (j - 1, j - 2):
+            if before >= 0 and cands[before][0] == cands[j][0] and before not in chosen:
+                chosen.append(before)
     chosen.sort(key=lambda j: (cands[j][0], cands[j][1]))
     return [
         Evidence(n, passages[cands[j][0]], cands[j][1], cands[j][2], float(scores[j]))

@@ -35,5 +35,8 @@ class QASettings(IndexSettings):
     per_facet_k: int = 3
     # Sentences of those passages the LLM reads (ranked by MiniLM cosine to the question).
     evidence_sentences: int = 14
+    # When the LLM refuses, quote the best evidence sentence if its score (cosine + share of the
+    # question's words) reaches this; 0 turns the quote off.
+    quote_min_score: float = 1.4
     # Below this best dense cosine the articles are taken not to cover the question.
     min_relevance: float = 0.25

@@ -75,3 +75,27 @@ def test_outlets_the_index_lacks_are_reported():
 )
 def test_people_topics_and_indexed_outlets_are_not_unknown_outlets(question):
     assert plan_question(question, INDEXED).unknown_sources == ()
+
+
+def test_compound_question_splits_into_facets_that_say_something():
+    q = (
+        "After the TechCrunch report on October 7, 2023, concerning Dave Clark's comments on "
+        "Flexport, and the subsequent TechCrunch article on October 30, 2023, regarding Ryan "
+        "Petersen's layoffs at Flexport, was there a change in the events reported?"
+    )
+    plan = plan_question(q, INDEXED)
+    assert plan.facets == (
+        "concerning Dave Clark's comments on Flexport",
+        "regarding Ryan Petersen's layoffs at Flexport",
+    )  # "After the TechCrunch report on October 7" names only who and when; "was there a
+    # change in the events reported" too little to retrieve by
+    assert plan.dates == ("2023-10-07", "2023-10-30")
+    assert plan_question("Who is Anna Kelly?", INDEXED).facets == ()
+
+
+def test_a_day_without_a_year_takes_the_year_beside_it():
+    from qa.question import question_dates
+
+    q = "Did Fortune on October 13th, 2023 agree with The Verge on October 20th and 2023-11-02?"
+    assert question_dates(q) == ("2023-10-13", "2023-10-20", "2023-11-02")
+    assert question_dates("Did The Verge report it on October 20?") == ()

@@ -1,0 +1,68 @@
+"""The answering pipeline's plumbing around a scripted LLM (real index and embedder): what the
+LLM is shown, the grammar it gets, and what happens to its reply. Behaviour with the real LLM is
+in test_answers.py."""
+
+import pytest
+
+from qa.llms.base import ChatLLM
+from tests.conftest import APOLOGY_Q
+
+
+class ScriptedLLM(ChatLLM):
+    name = "scripted"
+
+    def __init__(self, reply: str):
+        self.reply = reply
+        self.calls: list[dict] = []
+
+    def stream(self, messages, max_tokens=256, temperature=0.0, grammar=None):
+        self.calls.append({"messages": messages, "grammar": grammar})
+        yield from self.reply.split(" ")[:1]
+        for word in self.reply.split(" ")[1:]:
+            yield " " + word
+
+
+@pytest.fixture
+def answerer_with(seed_index_dir):
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+
+    def make(reply: str, **overrides) -> Answerer:
+        settings = QASettings(index_dir=seed_index_dir, **overrides)
+        return Answerer(settings, llm=ScriptedLLM(reply))
+
+    return make
+
+
+def test_the_llm_reads_numbered_evidence_sentences_and_cites_them(answerer_with):
+    a = answerer_with("Israel's military actions against Hamas leaders in Qatar angered Trump [1].")
+    answer = a.ask(APOLOGY_Q)
+    [call] = a.llm.calls
+    prompt = call["messages"][-1]["content"]
+    assert prompt.count("\n[") >= 5 and len(answer.evidence) <= a.settings.evidence_sentences + 6
+    # A why question also reads the sentences just before its best ones: the reason is there.
+    assert "Hamas leaders in Qatar angered Trump" in prompt
+    assert not answer.refused, answer.notes
+    [c] = answer.citations
+    assert "Hamas leaders in Qatar" in c.quote and c.passage.text[c.start : c.end] == c.quote
+
+
+def test_yes_no_questions_get_the_verdict_grammar(answerer_with):
+    a = answerer_with("Yes, Miller said they need one another [1].")
+    answer = a.ask("Do Trump and Netanyahu need each other, according to Miller?")
+    assert a.llm.calls[0]["grammar"] and '"Yes" | "No"' in a.llm.calls[0]["grammar"]
+    assert answer.kind == "yes_no" and answer.text.startswith("Yes")
+
+
+def test_a_refusal_is_replaced_by_a_quote_only_when_the_evidence_is_strong(answerer_with):
+    q = "Where did Trump demand the apology from Netanyahu?"
+    quoted = answerer_with("The articles don't say.", quote_min_score=0.5).ask(q)
+    assert not quoted.refused and quoted.text.startswith("The articles say: “")
+    assert (
+        quoted.citations[0].quote in quoted.text.replace("\n", " ") or "Oval Office" in quoted.text
+    )
+    assert any("model refused" in n for n in quoted.notes)
+    strict = answerer_with("The articles don't say.", quote_min_score=0).ask(q)
+    assert strict.refused and strict.citations == []
+    out_of_reach = answerer_with("The articles don't say.", quote_min_score=9.0).ask(q)
+    assert out_of_reach.refused
