@@ -66,6 +66,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         err.print(f"[red]error:[/red] {exc}")
         return 2
     out = args.out or Path("eval/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
+    # Rows as they finish: a run of hours can be read (or survive a crash) before it ends.
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / "rows.partial.jsonl"
+    partial.write_text("", "utf-8")
     progress = Progress(
         TextColumn("eval"),
         BarColumn(),
@@ -80,7 +84,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             items,
             answerer,
             args.retrieval_only,
-            lambda row: progress.update(task, advance=1, description=row.id),
+            lambda row: (
+                progress.update(task, advance=1, description=row.id),
+                append_partial(partial, row),
+            ),
         )
     config = {
         "gold": str(args.gold) + (f" (ids: {args.ids})" if args.ids else ""),
@@ -93,6 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "bm25": settings.use_bm25,
     }
     payload = write_run(result, out, config)
+    partial.unlink(missing_ok=True)
     s = payload["summary"]
     if result.interrupted:
         err.print(f"[yellow]interrupted: kept {len(result.rows)} of {len(items)} rows[/yellow]")
@@ -107,6 +115,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     err.print(f"report: {out / 'report.md'}")
     return 130 if result.interrupted else 0
+
+
+def append_partial(path: Path, row) -> None:
+    import json
+
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -17,7 +17,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("question")
     p.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--top-k", type=int, help="passages given to the LLM")
+    p.add_argument(
+        "--top-k", type=int, help="passages for the whole question (x2) in the evidence pool"
+    )
     p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
     p.add_argument("--since", help="only articles published on/after this date (YYYY-MM-DD)")
     p.add_argument("--until", help="only articles published on/before this date")
