@@ -38,12 +38,11 @@ def test_apology_question_gives_the_reason_and_cites_it(answerer):
 
 
 def test_a_question_worded_unlike_the_article_is_answered(answerer):
-    # The article: "Israel remains vigilant regarding Iran's nuclear enrichment and missile
-    # capabilities" (no "alert", no "Tehran").
-    answer = answerer.ask("What keeps Israel on alert about Tehran?")
+    # The article: "Despite the tension, the meeting is expected to remain cordial." (no "tone").
+    answer = answerer.ask("What is the tone of the meeting expected to be?")
     assert not answer.refused, (answer.raw_text, answer.notes)
-    assert "nuclear" in answer.text.lower() or "missile" in answer.text.lower()
-    assert any("vigilant" in c.quote for c in answer.citations)
+    assert "cordial" in answer.text.lower()
+    assert any("cordial" in c.quote for c in answer.citations)
 
 
 @pytest.mark.parametrize(
