@@ -80,6 +80,9 @@ class Answerer:
     ) -> Context:
         """Read the question, retrieve (per named outlet), and pick the evidence sentences."""
         plan = plan_question(question, self._sources)
+        if plan.unknown_sources:
+            # The outlet gate refuses this question whatever is retrieved: retrieve nothing.
+            return Context(plan, [], [])
         s = self.settings
         k = top_k or s.top_k
         base = filters or RetrievalFilters()
