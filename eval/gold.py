@@ -14,8 +14,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.errors import BadInputError
 
-class GoldError(ValueError):
+
+class GoldError(BadInputError):
     pass
 
 
@@ -97,6 +99,8 @@ def load_gold(path: Path) -> list[GoldItem]:
             item = parse_item(json.loads(line))
         except json.JSONDecodeError as exc:
             raise GoldError(f"{path}:{n}: malformed JSON: {exc.msg}") from None
+        except RecursionError:
+            raise GoldError(f"{path}:{n}: JSON nested too deeply") from None
         except GoldError as exc:
             raise GoldError(f"{path}:{n}: {exc}") from None
         if item.id in seen:

@@ -4,10 +4,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.articles import Article, origin_file
 from index.chunking import chunk_article, make_splitter
 from index.config import IndexSettings
 from index.embedding import dimension, load_embedder, max_tokens, sentence_transformer
-from index.loaders import Problem, load_paths
+from index.errors import DocumentNotFoundError
+from index.loaders import Problem, load_paths, with_distinct_id
 from index.manifest import DocRecord, Manifest
 from index.store import IndexMismatchError, NewsIndex, write_lock
 
@@ -53,14 +55,24 @@ def build(
     folder = settings.resolved_index_dir()
     loaded = load_paths(paths, settings.max_file_mb)
     outcome = BuildOutcome(problems=loaded.problems)
+    if not loaded.articles:
+        if rebuild and NewsIndex.exists(folder):
+            # A mistyped path must not empty a working index.
+            outcome.problems.append(
+                Problem(
+                    ", ".join(str(p) for p in paths),
+                    "nothing to index, so the rebuild did not happen; the index is unchanged",
+                )
+            )
+        return outcome
     with write_lock(folder):
         # Load the latest version under the lock so a concurrent writer's work is kept.
         index = None
         if not rebuild and NewsIndex.exists(folder):
             index = NewsIndex.open(folder, settings.embed_model, writable=True)
-        if not loaded.articles and index is not None:
-            index.discard()
-            return outcome
+            articles = keep_others(loaded.articles, index.documents(), outcome.problems)
+        else:
+            articles = loaded.articles
         if index is None:
             embedder = embedder_for(settings)
             index = NewsIndex.create(
@@ -75,11 +87,16 @@ def build(
         # Articles indexed again under new chunking settings are re-chunked (see upsert).
         index.manifest.chunk_size = settings.chunk_size
         index.manifest.chunk_overlap = settings.chunk_overlap
-        on_start(len(loaded.articles))
+        on_start(len(articles))
         # The model loads only when some article really changed: a no-op build stays fast.
         lazy = _LazyEmbedding(settings, index.manifest.embed_dim)
+
+        def on_error(article, exc: Exception) -> None:
+            msg = f"cannot chunk ({type(exc).__name__}: {exc}); skipped"
+            outcome.problems.append(Problem(article.origin, msg))
+
         try:
-            report = index.upsert(loaded.articles, lazy.chunk, lazy.embed, on_progress)
+            report = index.upsert(articles, lazy.chunk, lazy.embed, on_progress, on_error)
             if report.changed or rebuild or not NewsIndex.exists(folder):
                 index.save(settings.flat_max_vectors)
         finally:
@@ -93,13 +110,59 @@ def build(
     return outcome
 
 
+def keep_others(
+    articles: list[Article], indexed: dict[str, DocRecord], problems: list[Problem]
+) -> list[Article]:
+    """Articles whose id an indexed article from another file already has.
+
+    The same file, or the same text moved elsewhere, is the same article (replaced or left
+    alone). A made-up id (from a file name or title) of a different article gets a suffix, so
+    `a/report.txt` never replaces `b/report.txt`; a given `id`/`url` replaces, and says so.
+    """
+    out = []
+    for article in articles:
+        old = indexed.get(article.doc_id)
+        if (
+            old is None
+            or old.content_hash == article.content_hash
+            or _same_file(old.origin, article.origin)
+        ):
+            out.append(article)
+            continue
+        if article.id_given:
+            problems.append(
+                Problem(
+                    article.origin,
+                    f"replaces the article indexed as {article.doc_id!r} from {old.origin} "
+                    "(same id)",
+                    severity="warning",
+                )
+            )
+            out.append(article)
+            continue
+        renamed = with_distinct_id(article)
+        problems.append(
+            Problem(
+                article.origin,
+                f"id {article.doc_id!r} belongs to {old.origin}; indexed as {renamed.doc_id!r}",
+                severity="warning",
+            )
+        )
+        out.append(renamed)
+    return out
+
+
+def _same_file(a: str, b: str) -> bool:
+    return Path(origin_file(a)).resolve() == Path(origin_file(b)).resolve()
+
+
 def remove(doc_id: str, settings: IndexSettings) -> DocRecord:
     folder = settings.resolved_index_dir()
     with write_lock(folder):
         index = NewsIndex.open(folder, settings.embed_model, writable=True)
         try:
             record = index.remove(doc_id)
-        except KeyError:
+        except DocumentNotFoundError:
             index.discard()
             raise
         index.save(settings.flat_max_vectors)

@@ -11,12 +11,13 @@ from rich.table import Table
 from index import builder
 from index.config import IndexSettings
 from index.embedding import EmbeddingModelError
+from index.errors import DocumentNotFoundError
 from index.store import IndexError_
 from index.vector_index import VectorIndexInfo
 
 # Progress bars and messages go to stderr so stdout stays parseable.
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)  # long paths stay on one line (and greppable)
+out = Console(soft_wrap=True)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -106,8 +107,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     try:
         record = builder.remove(args.doc_id, settings)
-    except KeyError as exc:
-        err.print(f"[red]error:[/red] {exc.args[0]}")
+    except DocumentNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
         return 1
     except IndexError_ as exc:
         err.print(f"[red]error:[/red] {exc}")

@@ -5,13 +5,14 @@ import hashlib
 from pathlib import Path
 
 from index import offline
+from index.errors import ModelUnavailableError
 
 # all-MiniLM-L6-v2's weights as published upstream; the packaged copy must match them.
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 PACKAGED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
-class EmbeddingModelError(RuntimeError):
+class EmbeddingModelError(ModelUnavailableError):
     pass
 
 

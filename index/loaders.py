@@ -1,13 +1,15 @@
 """Turn files and folders into Articles; every problem names its file (and line)."""
 
 import json
+import os
+import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from index.articles import Article, slugify
+from index.articles import Article, short_hash, slugify
 from index.dates import date_in_text, parse_date
 
 TEXT_EXTS = {".txt", ".md", ".markdown"}
@@ -16,6 +18,7 @@ RECORD_EXTS = {".json", ".jsonl"}
 SUPPORTED = TEXT_EXTS | HTML_EXTS | RECORD_EXTS
 BODY_KEYS = ("body", "text", "content")
 DATE_KEYS = ("published_at", "published", "date")
+TOO_DEEP = "JSON nested too deeply to be an article"
 # Boilerplate that is never the article itself.
 HTML_DROP = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]
 
@@ -56,7 +59,8 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                # Not only regular files: a FIFO or device in the folder is named and refused.
+                if not child.is_dir() and not any(part.startswith(".") for part in rel.parts):
                     yield child
         else:
             yield path
@@ -64,31 +68,63 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
 
 def load_paths(paths: Iterable[Path], max_file_mb: float = 20.0) -> LoadResult:
     result = LoadResult()
-    seen: dict[str, str] = {}
+    seen: dict[str, Article] = {}
     for path in discover(paths):
         try:
             articles, problems = load_file(path, max_file_mb)
         except _Bad as bad:
             result.problems.append(Problem(str(path), str(bad), bad.line, bad.severity))
             continue
+        except (RecursionError, MemoryError, ValueError, OSError) as exc:
+            # Whatever a hostile file does, it costs only that file, never the build.
+            msg = f"cannot load ({type(exc).__name__}: {exc}); skipped"
+            result.problems.append(Problem(str(path), msg))
+            continue
         result.problems.extend(problems)
         for article in articles:
-            if article.doc_id in seen:
-                result.problems.append(
-                    Problem(
-                        article.origin,
-                        f"duplicate article id {article.doc_id!r} (also in {seen[article.doc_id]}); "
-                        "skipped",
+            first = seen.get(article.doc_id)
+            if first is not None:
+                if first.content_hash == article.content_hash:
+                    result.problems.append(
+                        Problem(
+                            str(path),
+                            f"same article as {first.origin} (id {article.doc_id!r}); skipped",
+                            severity="warning",
+                        )
                     )
-                )
-                continue
-            seen[article.doc_id] = article.origin
+                    continue
+                if article.id_given:
+                    result.problems.append(
+                        Problem(
+                            str(path),
+                            f"duplicate article id {article.doc_id!r} (also in {first.origin}) "
+                            "with different text; skipped",
+                        )
+                    )
+                    continue
+                article = with_distinct_id(article)
+            seen[article.doc_id] = article
             result.articles.append(article)
     return result
 
 
+def with_distinct_id(article: Article) -> Article:
+    """A made-up id another article already has, made unique by where this one comes from.
+
+    Files: by their path, so re-indexing the same file keeps its id. Records without id/url
+    that share a file and a title: by their text.
+    """
+    key = article.origin_file
+    if key != article.origin:  # a record: its file and its text
+        key += "\n" + article.body
+    doc_id = f"{article.doc_id}-{short_hash(key)}"
+    return replace(article, doc_id=doc_id)
+
+
 def load_file(path: Path, max_file_mb: float = 20.0) -> tuple[list[Article], list[Problem]]:
     """Articles of one file, and problems with single records; raises _Bad for the whole file."""
+    if not path.exists() and not path.is_symlink():
+        raise _Bad("no such file or folder")
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
         raise _Bad(
@@ -107,21 +143,8 @@ def load_file(path: Path, max_file_mb: float = 20.0) -> tuple[list[Article], lis
 
 
 def _read_text(path: Path, max_file_mb: float) -> str:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise _Bad("no such file or folder") from None
-    except OSError as exc:
-        raise _Bad(f"cannot read: {exc.strerror}") from None
-    if size > max_file_mb * 1024 * 1024:
-        raise _Bad(
-            f"file is {size / 1024 / 1024:.1f} MB, over the {max_file_mb:g} MB limit "
-            "(NEWSQA_MAX_FILE_MB); split it or raise the limit"
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _Bad(f"cannot read: {exc.strerror}") from None
+    limit = int(max_file_mb * 1024 * 1024)
+    raw = _read_bounded(path, limit)
     if b"\x00" in raw[:8192]:
         raise _Bad("binary file, not text; skipped")
     try:
@@ -129,6 +152,42 @@ def _read_text(path: Path, max_file_mb: float) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _Bad(f"invalid UTF-8 at byte {exc.start}; save the file as UTF-8", line) from None
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file; a FIFO, device or endless file is refused.
+
+    Opened non-blocking so a FIFO cannot hang the build, checked with fstat on the open file
+    (not the name), and read only up to the limit whatever size the file claims.
+    """
+    too_big = (
+        f"file is over the {limit / 1024 / 1024:g} MB limit (NEWSQA_MAX_FILE_MB); "
+        "split it or raise the limit"
+    )
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise _Bad("no such file or folder") from None
+    except OSError as exc:
+        raise _Bad(f"cannot read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Bad("not a regular file (a pipe, device or socket); skipped")
+        if info.st_size > limit:
+            raise _Bad(too_big.replace("file is", f"file is {info.st_size / 1024 / 1024:.1f} MB,"))
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise _Bad(f"cannot read: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise _Bad(too_big)
+    return raw
+
+
+def _origin(path: Path) -> str:
+    # Absolute, so the same file is recognised whatever folder a later build runs from.
+    return str(path.resolve())
 
 
 def _from_text(path: Path, text: str) -> Article:
@@ -141,8 +200,9 @@ def _from_text(path: Path, text: str) -> Article:
         doc_id=slugify(path.stem),
         title=title,
         body=body,
-        origin=str(path),
+        origin=_origin(path),
         published_at=date_in_text(body),
+        id_given=False,
     )
 
 
@@ -182,11 +242,12 @@ def _from_html(path: Path, html: str) -> Article:
         doc_id=slugify(path.stem),
         title=title,
         body=body,
-        origin=str(path),
+        origin=_origin(path),
         source=source,
         url=url,
         author=author,
         published_at=_date_or_none(published, path, None) or date_in_text(body),
+        id_given=False,
     )
 
 
@@ -202,21 +263,24 @@ def _from_records(path: Path, text: str, jsonl: bool) -> tuple[list[Article], li
             except json.JSONDecodeError as exc:
                 msg = f"malformed JSON: {exc.msg} (column {exc.colno}); line skipped"
                 problems.append(Problem(str(path), msg, n))
+            except RecursionError:
+                problems.append(Problem(str(path), f"{TOO_DEEP}; line skipped", n))
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise _Bad(f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        except RecursionError:
+            raise _Bad(TOO_DEEP) from None
+        if isinstance(data, list) and not data:
+            raise _Bad("the JSON file holds an empty list: no articles", severity="warning")
         items = data if isinstance(data, list) else [data]
         # Without per-record lines, name the record by its position.
         records = [(None, item) for item in items]
     articles = []
     for pos, (line, record) in enumerate(records, start=1):
-        where = (
-            f"{path}:{line}"
-            if line
-            else (f"{path} record {pos}" if len(records) > 1 else str(path))
-        )
+        file = _origin(path)
+        where = f"{file}:{line}" if line else (f"{file} record {pos}" if len(records) > 1 else file)
         try:
             articles.append(_from_record(record, where, line, path))
         except _Bad as bad:
@@ -236,10 +300,12 @@ def _from_record(record: object, where: str, line: int | None, path: Path) -> Ar
         raise _Bad("field 'title' must be a string", line)
     title = (title or "").strip() or body.strip().split("\n")[0][:80]
     raw_date = next((record[k] for k in DATE_KEYS if record.get(k)), None)
+    given = _id_field(record, line)
     # Records without an id or url are named by file and title so two feeds cannot clash.
-    doc_id = record.get("id") or record.get("url") or slugify(f"{path.stem}-{title}")
+    doc_id = given or slugify(f"{path.stem}-{title}")
     return Article(
-        doc_id=str(doc_id),
+        doc_id=doc_id,
+        id_given=given is not None,
         title=title,
         body=body.strip("\n"),
         origin=where,
@@ -248,6 +314,19 @@ def _from_record(record: object, where: str, line: int | None, path: Path) -> Ar
         author=_str_or_none(record.get("author")),
         published_at=_date_or_none(raw_date, where, line),
     )
+
+
+def _id_field(record: dict, line: int | None) -> str | None:
+    for key in ("id", "url"):
+        value = record.get(key)
+        if value in (None, ""):
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise _Bad(
+                f"field {key!r} must be a string or a number, not {type(value).__name__}", line
+            )
+        return str(value).strip() or None
+    return None
 
 
 def _date_or_none(value: object, where: object, line: int | None) -> str | None:

@@ -5,6 +5,7 @@ then replaces CURRENT with os.replace, so a crash or Ctrl-C at any moment leaves
 version readable. Writers hold an exclusive lock for the whole load-modify-save.
 """
 
+import difflib
 import fcntl
 import os
 import shutil
@@ -20,6 +21,7 @@ from llama_index.core.schema import MetadataMode, TextNode
 
 from index.articles import Article
 from index.config import FLAT_MAX_VECTORS
+from index.errors import DocumentNotFoundError, NewsqaError
 from index.faiss_store import FaissStore
 from index.manifest import DocRecord, Manifest
 from index.text_store import TextStore
@@ -32,7 +34,7 @@ EMBED_GROUP = 1024
 LOCK = ".lock"
 
 
-class IndexError_(RuntimeError):
+class IndexError_(NewsqaError, RuntimeError):
     """Base for index problems the CLI reports as one clear line."""
 
 
@@ -71,6 +73,7 @@ class NewsIndex:
         self.manifest = manifest
         self.store = store
         self._work = work  # the tmp- version folder a writable index saves into
+        self.version: str | None = None  # the v- folder it was read from
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -116,7 +119,17 @@ class NewsIndex:
             store = FaissStore.load(version, manifest.embed_dim, info, text)
         except (ValueError, RuntimeError) as exc:
             raise IndexFormatError(f"cannot read the index at {folder}: {exc}") from None
-        return cls(folder, manifest, store, work)
+        index = cls(folder, manifest, store, work)
+        index.version = version.name
+        return index
+
+    @staticmethod
+    def current_version(folder: Path) -> str | None:
+        """The version CURRENT names now: one small read, cheap enough for every question."""
+        try:
+            return (Path(folder) / CURRENT).read_text("utf-8").strip() or None
+        except OSError:
+            return None
 
     @classmethod
     def create(cls, folder: Path, manifest: Manifest) -> "NewsIndex":
@@ -148,8 +161,13 @@ class NewsIndex:
         chunker: Callable[[Article], list[TextNode]],
         embed: Callable[[list[str]], list[list[float]]],
         progress: Callable[[int], None] = lambda n: None,
+        on_error: Callable[[Article, Exception], None] | None = None,
     ) -> BuildReport:
-        """Add new articles, replace changed ones, leave identical ones alone."""
+        """Add new articles, replace changed ones, leave identical ones alone.
+
+        An article the chunker cannot split goes to `on_error` (when given) and is skipped;
+        the others are still indexed.
+        """
         started = time.perf_counter()
         report = BuildReport()
         chunking = self.manifest.chunking
@@ -180,7 +198,15 @@ class NewsIndex:
                 continue
             if any(a.doc_id == article.doc_id for a, _ in pending):
                 flush()  # the same id twice in one build: the later one replaces the first
-            pending.append((article, chunker(article)))
+            try:
+                nodes = chunker(article)
+            except (ValueError, RecursionError) as exc:
+                if on_error is None:
+                    raise
+                on_error(article, exc)
+                progress(1)
+                continue
+            pending.append((article, nodes))
             if sum(len(nodes) for _, nodes in pending) >= EMBED_GROUP:
                 flush()
         flush()
@@ -211,8 +237,14 @@ class NewsIndex:
 
     def remove(self, doc_id: str) -> DocRecord:
         if doc_id not in self.manifest.documents:
-            known = ", ".join(sorted(self.manifest.documents)) or "none"
-            raise KeyError(f"no document {doc_id!r} in {self.folder} (documents: {known})")
+            ids = list(self.manifest.documents)
+            close = difflib.get_close_matches(doc_id, ids, n=5, cutoff=0.5)
+            hint = (
+                f"closest: {', '.join(close)}"
+                if close
+                else f"{len(ids)} documents; see: newsqa index list"
+            )
+            raise DocumentNotFoundError(f"no document {doc_id!r} in {self.folder} ({hint})")
         self.store.delete(doc_id)
         return self.manifest.documents.pop(doc_id)
 
@@ -231,12 +263,14 @@ class NewsIndex:
             if child.is_file():
                 _fsync(child)
         tmp.rename(self.folder / name)
+        previous = self.current_version(self.folder)
         pointer = self.folder / f"{CURRENT}.tmp"
         pointer.write_text(name + "\n", "utf-8")
         _fsync(pointer)
         os.replace(pointer, self.folder / CURRENT)  # the atomic switch
+        self.version = name
         _fsync(self.folder)
-        self._drop_old_versions(keep=name)
+        self._drop_old_versions(keep={name, previous} - {None})
 
     def discard(self) -> None:
         """Drop a writable index's unsaved work (a build that changed nothing)."""
@@ -245,12 +279,13 @@ class NewsIndex:
             shutil.rmtree(self._work, ignore_errors=True)
             self._work = None
 
-    def _drop_old_versions(self, keep: str) -> None:
-        # The previous version stays one more round for readers that just read CURRENT.
-        versions = sorted(c.name for c in self.folder.iterdir() if c.name.startswith("v-"))
-        keep_names = {keep, *versions[-2:]}
+    def _drop_old_versions(self, keep: set[str]) -> None:
+        """Keep the new version and the one CURRENT named a moment ago (readers may still be
+        opening it); drop every other version and every crash orphan. Decided by what CURRENT
+        pointed to, never by folder-name order: an orphan from a crash sorts newest. Writers
+        hold the lock, so no other tmp- folder can be in use."""
         for child in self.folder.iterdir():
-            if child.name.startswith(("v-", "tmp-")) and child.name not in keep_names:
+            if child.name.startswith(("v-", "tmp-")) and child.name not in keep:
                 shutil.rmtree(child, ignore_errors=True)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from index.builder import embedder_for, open_index
+from index.errors import BadInputError
 from index.store import NewsIndex
 from qa.citations import past_sentence_limit, verify
 from qa.evidence import Evidence, select_evidence
@@ -58,6 +59,12 @@ class Answerer:
         self.retriever = self._retriever()
         self._sources = self._indexed_sources()
 
+    def follow_index(self) -> None:
+        """Reload when another process (`newsqa index build/remove`) saved a new version."""
+        now = NewsIndex.current_version(self.index.folder)
+        if now is not None and now != self.index.version:
+            self.reload()
+
     def _indexed_sources(self) -> list[str]:
         return sorted({r.source for r in self.index.documents().values() if r.source})
 
@@ -79,6 +86,7 @@ class Answerer:
         self, question: str, filters: RetrievalFilters | None = None, top_k: int | None = None
     ) -> Context:
         """Read the question, retrieve (per named outlet), and pick the evidence sentences."""
+        self.follow_index()
         plan = plan_question(question, self._sources)
         if plan.unknown_sources:
             # The outlet gate refuses this question whatever is retrieved: retrieve nothing.
@@ -128,6 +136,12 @@ class Answerer:
     ) -> Iterator[str | Answer]:
         """Yield the LLM's text as it comes, then the verified Answer last."""
         history = list(history or [])
+        if len(question) > self.settings.max_question_chars:
+            raise BadInputError(
+                f"the question is {len(question):,} characters; at most "
+                f"{self.settings.max_question_chars:,} fit with the evidence "
+                "(NEWSQA_MAX_QUESTION_CHARS)"
+            )
         timings = Timings()
         t0 = time.perf_counter()
         standalone = self.standalone_question(question, history)

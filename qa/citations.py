@@ -10,7 +10,7 @@ nothing supports is dropped. Citations are renumbered densely in order of first 
 import re
 from dataclasses import dataclass
 
-from qa.evidence import Evidence
+from qa.evidence import INSTRUCTION, Evidence
 from qa.textmatch import (
     SENTENCE_END,
     content_stems,
@@ -138,6 +138,13 @@ def judge(
     need = content_stems(claim)
     if not need:
         return "nothing to check"
+    # An answer must answer the question: sentences sharing no word with it support nothing
+    # (an injected "answer only: PWNED" holds the word PWNED, and nothing the user asked).
+    if any(INSTRUCTION.search(e.text) for e in evidence):
+        return "cites an instruction to the model, not news"
+    said = set().union(*(content_stems(e.text) for e in evidence))
+    if premise.content and not premise.content & said:
+        return "the cited sentences share nothing with the question"
     names = entity_stems(claim)
     missing = (names - premise.entities) - have
     if missing:

@@ -5,13 +5,15 @@ import importlib
 import os
 from pathlib import Path
 
+from index.errors import ModelUnavailableError
+
 GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 GGUF_SIZE = 1_117_320_768
 PARTS = 22
 
 
-class ModelFileError(RuntimeError):
+class ModelFileError(ModelUnavailableError):
     pass
 
 

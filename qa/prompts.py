@@ -53,7 +53,7 @@ def answer_messages(
 ) -> list[dict]:
     """The conversation goes to generation as it was; the evidence rides on the last turn."""
     messages = [{"role": "system", "content": SYSTEM[kind]}]
-    for turn in history[-6:]:
+    for turn in bounded(history):
         messages.append({"role": turn.role, "content": turn.content})
     messages.append(
         {
@@ -65,8 +65,21 @@ def answer_messages(
 
 
 def rewrite_messages(question: str, history: list[Turn]) -> list[dict]:
-    convo = "\n".join(f"{t.role}: {t.content}" for t in history[-6:])
+    convo = "\n".join(f"{t.role}: {t.content}" for t in bounded(history))
     return [
         {"role": "system", "content": REWRITE},
         {"role": "user", "content": f"Conversation:\n{convo}\n\nLast question: {question}"},
+    ]
+
+
+# Earlier turns are context, not the subject: the last few, each cut short, so a long
+# conversation cannot push the evidence out of the LLM's context window.
+HISTORY_TURNS = 6
+TURN_CHARS = 600
+
+
+def bounded(history: list[Turn]) -> list[Turn]:
+    return [
+        Turn(t.role, t.content if len(t.content) <= TURN_CHARS else t.content[:TURN_CHARS] + "…")
+        for t in history[-HISTORY_TURNS:]
     ]

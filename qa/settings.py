@@ -19,6 +19,9 @@ class QASettings(IndexSettings):
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 120.0
     llm_max_tokens: int = 120
+    # A longer question is refused with a clear message: with the evidence it must fit the
+    # LLM's context (about 4 characters a token; 2,000 leaves room in 4,096 tokens).
+    max_question_chars: int = 2000
     llm_temperature: float = 0.0
 
     # One torch thread for query embedding: a query is tiny and llama.cpp has the cores.

@@ -13,6 +13,7 @@ offline.apply(QASettings().data_dir)
 import gradio as gr  # noqa: E402
 
 from index.dates import parse_date  # noqa: E402
+from index.errors import NewsqaError  # noqa: E402
 from qa.answerer import Answerer  # noqa: E402
 from qa.types import Answer, RetrievalFilters, Turn  # noqa: E402
 from ui import documents  # noqa: E402
@@ -155,14 +156,19 @@ def build_app(answerer: Answerer) -> gr.Blocks:
             ]
             yield messages, NO_SOURCES, ""
             streamed = ""
-            for event in answerer.stream(message, history, filters=filters, top_k=int(k)):
-                if isinstance(event, Answer):
-                    messages[-1]["content"] = answer_html(event)
-                    yield messages, sources_html(event), ""
-                else:
-                    streamed += event
-                    messages[-1]["content"] = streamed
-                    yield messages, gr.update(), ""
+            try:
+                for event in answerer.stream(message, history, filters=filters, top_k=int(k)):
+                    if isinstance(event, Answer):
+                        messages[-1]["content"] = answer_html(event)
+                        yield messages, sources_html(event), ""
+                    else:
+                        streamed += event
+                        messages[-1]["content"] = streamed
+                        yield messages, gr.update(), ""
+            except NewsqaError as exc:
+                # Gradio's message would be plain text and look like a crash; say it in the chat.
+                messages[-1]["content"] = f"⚠️ {html.escape(str(exc))}"
+                yield messages, NO_SOURCES, ""
 
         inputs = [box, chat, top_k, source_filter, since, until, recent]
         send.click(respond, inputs, [chat, sources, box], api_name="ask")
@@ -171,6 +177,7 @@ def build_app(answerer: Answerer) -> gr.Blocks:
         examples.click(lambda sample: sample[0], examples, box, api_name=False)
 
         def refreshed(message: str):
+            answerer.follow_index()  # articles the CLI added or removed meanwhile
             ids = sorted(answerer.index.documents())
             return (
                 documents.document_rows(answerer),
@@ -187,6 +194,7 @@ def build_app(answerer: Answerer) -> gr.Blocks:
             return refreshed(report.message)
 
         add.click(do_upload, files, outs, api_name=False)
+        app.load(lambda: refreshed(""), None, outs, api_name=False)
         drop.click(
             lambda d: refreshed(documents.remove(answerer, d).message),
             doc_pick,

@@ -5,6 +5,7 @@ import sys
 
 from index import offline
 from index.config import IndexSettings
+from index.errors import NewsqaError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except NewsqaError as exc:
+        # The one place a user's error becomes a line on stderr and an exit code.
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

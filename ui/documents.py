@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index import builder
+from index.errors import DocumentNotFoundError
 from index.loaders import SUPPORTED
 from qa.answerer import Answerer
 
@@ -67,10 +68,17 @@ def upload(
             on_progress(done["n"] / total["n"], f"indexed {done['n']} of {total['n']}")
 
         outcome = builder.build(copies, settings, on_start=start, on_progress=step)
+        failed = {Path(p.path).resolve() for p in outcome.errors}
+        for copy in copies:
+            if copy.resolve() in failed:
+                copy.unlink(missing_ok=True)  # a rejected upload leaves nothing behind
         for problem in outcome.problems:
             icon = "❌" if problem.severity == "error" else "⚠️"
             where = Path(problem.path).name + (f" line {problem.line}" if problem.line else "")
             lines.append(f"{icon} **{where}**: {problem.message}")
+        if outcome.replaced:
+            # An upload named like an earlier one replaces it: say so, never silently.
+            lines.insert(0, f"♻️ replaced the earlier upload: {', '.join(outcome.replaced)}")
         changed = outcome.added + outcome.replaced
         if changed:
             lines.insert(
@@ -89,7 +97,7 @@ def remove(answerer: Answerer, doc_id: str | None) -> UploadReport:
         return UploadReport("Choose a document to remove.", False)
     try:
         record = builder.remove(doc_id, answerer.settings)
-    except KeyError as exc:
-        return UploadReport(f"❌ {exc.args[0]}", False)
+    except DocumentNotFoundError as exc:
+        return UploadReport(f"❌ {exc}", False)
     answerer.reload()
     return UploadReport(f"🗑️ removed **{record.title}** ({record.chunks} chunks)", True)

@@ -8,10 +8,12 @@ Null queries (answer "Insufficient information.") become unanswerable items.
 import json
 from pathlib import Path
 
+from index.errors import BadInputError
+
 NULL_ANSWER = "insufficient information"
 
 
-class ImportError_(ValueError):
+class ImportError_(BadInputError):
     pass
 
 

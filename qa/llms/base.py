@@ -3,8 +3,10 @@
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
+from index.errors import ModelUnavailableError
 
-class LLMError(RuntimeError):
+
+class LLMError(ModelUnavailableError):
     """The LLM could not be loaded or reached; the message says what to fix."""
 
 
