@@ -340,3 +340,26 @@ def test_deeply_nested_gold_line_is_a_clear_error(tmp_path):
     gold = write(tmp_path / "gold.jsonl", "[" * 100_000 + "]" * 100_000 + "\n")
     with pytest.raises(GoldError, match=r"gold.jsonl:1: JSON nested too deeply"):
         load_gold(gold)
+
+
+# ---- minors: uploads ----------------------------------------------------------------------
+
+
+def test_failed_upload_leaves_no_copy_and_a_replacing_one_says_so(seed_copy, settings, tmp_path):
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+    from tests.test_answer_wiring import ScriptedLLM
+    from ui import documents
+
+    qa_settings = QASettings(index_dir=seed_copy, data_dir=settings.data_dir)
+    answerer = Answerer(qa_settings, llm=ScriptedLLM("The articles don't say."))
+    bad = write(tmp_path / "up" / "broken.json", '{"title": "x"')
+    report = documents.upload(answerer, [str(bad)])
+    assert not report.ok and "broken.json" in report.message
+    assert not (settings.data_dir / "uploads" / "broken.json").exists()
+
+    first = write(tmp_path / "one" / "ferry.txt", BODY)
+    second = write(tmp_path / "two" / "ferry.txt", OTHER)
+    assert documents.upload(answerer, [str(first)]).ok
+    report = documents.upload(answerer, [str(second)])
+    assert report.ok and "replaced" in report.message and "ferry" in report.message
