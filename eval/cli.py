@@ -24,6 +24,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--ids", type=Path, help="only the questions whose ids this file lists (one per line)"
     )
+    r.add_argument(
+        "--replay",
+        type=Path,
+        help="an earlier run's folder: reuse its LLM drafts (re-scores verifier and fallback "
+        "changes in minutes; valid only while retrieval and evidence are unchanged)",
+    )
     r.set_defaults(func=cmd_run)
 
     c = esub.add_parser("compare", help="two runs side by side")
@@ -59,7 +65,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     items = items[: args.limit] if args.limit else items
     settings = settings_from(args)
     try:
-        answerer = Answerer(settings)
+        llm = replay_llm(args.replay) if args.replay else None
+        answerer = Answerer(settings, llm=llm)
         if not args.retrieval_only:
             _ = answerer.llm  # load now: a missing model fails before the first question
     except (IndexError_, LLMError) as exc:
@@ -115,6 +122,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     err.print(f"report: {out / 'report.md'}")
     return 130 if result.interrupted else 0
+
+
+def replay_llm(folder: Path):
+    import json
+
+    from eval.gold import GoldError
+    from qa.llms.replay import ReplayLLM
+
+    rows_file = folder / "rows.json"
+    try:
+        if rows_file.exists():
+            rows = json.loads(rows_file.read_text("utf-8"))
+            rows = rows["rows"] if isinstance(rows, dict) else rows
+        else:
+            text = (folder / "rows.partial.jsonl").read_text("utf-8")
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise GoldError(f"{folder}: no run to replay ({exc})") from None
+    drafts = {
+        q: r["raw_answer"]
+        for r in rows
+        if r.get("raw_answer")
+        for q in filter(None, (r["question"], r.get("standalone_question")))
+    }
+    rewrites = {
+        r["question"]: r["standalone_question"] for r in rows if r.get("standalone_question")
+    }
+    return ReplayLLM(drafts, rewrites, str(folder))
 
 
 def append_partial(path: Path, row) -> None:

@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from index.builder import embedder_for, open_index
 from index.errors import BadInputError
 from index.store import NewsIndex
-from qa.citations import past_sentence_limit, verify
+from qa.candidates import answer_candidates, choice_grammar, choice_instruction
+from qa.citations import Verified, past_sentence_limit, verify
 from qa.evidence import Evidence, select_evidence
 from qa.extractive import quote_answer
 from qa.llms import ChatLLM, load_llm
 from qa.prompts import GRAMMARS, REFUSAL_TEXT, answer_messages, rewrite_messages
-from qa.question import QuestionPlan, plan_question
+from qa.question import QuestionPlan, plan_question, source_aliases
 from qa.retrieval import Request, Retriever
 from qa.settings import QASettings
 from qa.types import Answer, Passage, RetrievalFilters, Timings, Turn
@@ -196,6 +197,10 @@ class Answerer:
         t3 = time.perf_counter()
         timings.generate_s = t3 - t2
         verified = verify(raw, evidence, standalone, plan.kind)
+        if verified.refused and plan.kind == "entity" and s.entity_choice:
+            chosen = self.choose_entity(messages, evidence, standalone)
+            if chosen is not None:
+                verified = replace(chosen, notes=verified.notes + chosen.notes)
         # A quote answers a "what/who/why" question; it is not a yes/no verdict.
         if (
             verified.refused
@@ -209,6 +214,31 @@ class Answerer:
             yield finish(REFUSAL_TEXT, True, verified, raw=raw)
         else:
             yield finish(verified.text, False, verified, raw=raw)
+
+    def choose_entity(
+        self, messages: list[dict], evidence: list[Evidence], question: str
+    ) -> Verified | None:
+        """The LLM refused a "which/who" question: let it pick among the names the evidence
+        repeats (a grammar allows only those or "none"), then verify the pick like any answer.
+        The prompt's evidence prefix is unchanged, so llama.cpp reuses its cache: only the
+        added line is read."""
+        outlets = tuple(a for s in self._sources for a in (s, *source_aliases(s)))
+        candidates = answer_candidates(evidence, question, outlets)
+        if not candidates:
+            return None
+        asked = [*messages[:-1], dict(messages[-1])]
+        asked[-1]["content"] += choice_instruction(candidates)
+        reply = "".join(self.llm.stream(asked, 16, 0.0, grammar=choice_grammar(candidates)))
+        picked = next((c for c in candidates if c.name == reply.strip()), None)
+        if picked is None:
+            return None
+        per_article: dict[str, int] = {}
+        for i in picked.sentences:  # its best sentence in each article, up to three
+            per_article.setdefault(evidence[i].passage.doc_id, i)
+        marks = "".join(f"[{evidence[i].n}]" for i in list(per_article.values())[:3])
+        verified = verify(f"{picked.name} {marks}.", evidence, question, "entity")
+        note = f"LLM refused; picked {picked.name!r} from {[c.name for c in candidates]}"
+        return replace(verified, notes=(note, *verified.notes)) if not verified.refused else None
 
     def ask(self, question: str, history: list[Turn] | None = None, **kwargs) -> Answer:
         *_, answer = self.stream(question, history, **kwargs)

@@ -23,8 +23,9 @@ MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 PASSAGE_REF = re.compile(r"\(?\b(?:in |from |see )?passages? \[?(\d+)\]?\)?", re.I)
 META_SENTENCE = re.compile(
-    r"^(?:this|that|it)(?: information)? (?:is|was|can be) (?:stated|cited|mentioned|found|given|"
-    r"noted|described|shown|seen)\b",
+    r"^(?:this|that|it|these|both)(?: information| facts?| articles?| reports?)? "
+    r"(?:(?:is|are|was|were|can be|has been|have been) )?(?:stated|cited|mentioned|found|given|"
+    r"noted|described|shown|seen|reported|confirmed|supported|covered|documented)\b",
     re.I,
 )
 REFUSAL = re.compile(
@@ -143,7 +144,7 @@ def judge(
     if any(INSTRUCTION.search(e.text) for e in evidence):
         return "cites an instruction to the model, not news"
     said = set().union(*(content_stems(e.text) for e in evidence))
-    if premise.content and not premise.content & said:
+    if premise.content and not _related(premise.content, said):
         return "the cited sentences share nothing with the question"
     names = entity_stems(claim)
     missing = (names - premise.entities) - have
@@ -269,6 +270,18 @@ def verify(
         sentences.append(f"{body.rstrip('.!?')} {''.join(marks)}{end_punct}")
     return Verified(
         " ".join(sentences), citations, False, repointed, dropped, trimmed, tuple(notes)
+    )
+
+
+def _related(asked: frozenset[str], said: set[str]) -> bool:
+    """A word in common, or one stem starting the other (the stemmer makes "Israeli" "isra" and
+    "Israel's" "israel")."""
+    if asked & said:
+        return True
+    return any(
+        min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))
+        for a in asked
+        for b in said
     )
 
 

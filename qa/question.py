@@ -134,6 +134,11 @@ def source_aliases(source: str) -> set[str]:
     for sep in ("|", " - ", ":"):
         if sep in source:
             names.add(source.split(sep)[0])
+    # "Cnbc | World Business News Leader" is also cited by its tagline ("a World Business News
+    # Leader report"); a tagline of fewer words ("- Sports") names no outlet.
+    head, bar, tail = source.partition("|")
+    if bar and len(tail.split()) >= 3:
+        names.add(tail)
     return {a for a in (_norm(n) for n in names) if a}
 
 

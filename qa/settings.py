@@ -41,5 +41,8 @@ class QASettings(IndexSettings):
     # When the LLM refuses, quote the best evidence sentence if its score (cosine + share of the
     # question's words) reaches this; 0 turns the quote off.
     quote_min_score: float = 1.4
+    # When the LLM refuses a "which/who" question, let it pick among the names the evidence
+    # repeats across articles (constrained to those names or "none").
+    entity_choice: bool = True
     # Below this best dense cosine the articles are taken not to cover the question.
     min_relevance: float = 0.25

@@ -1,0 +1,118 @@
+"""Names the evidence offers as the answer to a "which company / who" question.
+
+A multi-hop "which company ... according to The Verge, ... as TechCrunch reported" question is
+answered by the name its several articles have in common. The 1.5B model often refuses such a
+question although every article is in front of it (no single sentence says it all); given the few
+names the evidence repeats across articles, it can pick one, under a grammar that allows only those
+names or "none".
+"""
+
+import re
+from dataclasses import dataclass
+
+from qa.evidence import Evidence
+from qa.textmatch import STOPWORDS
+
+# Runs of capitalised words ("Sam Bankman-Fried", "Golden State Warriors", "OpenAI", "FTX").
+NAME = re.compile(r"[A-Z][\w’'&.-]*[\w&](?:\s+(?:of\s+|de\s+|&\s+)?[A-Z][\w’'&.-]*[\w&])*|[A-Z]")
+# Capitalised for grammar, not because they name anything.
+NOT_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december mr mrs ms dr ceo cfo ai us u.s uk
+    according however meanwhile also still yet after before while when where what which who why
+    how if its his her their our we you they he she it i this that these those there here
+    said says report reports article articles news today yesterday published updated posted
+    read more share""".split()
+)
+MAX_CANDIDATES = 6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    articles: int  # distinct articles whose evidence sentences name it
+    mentions: int
+    sentences: tuple[int, ...]  # evidence indexes naming it, best first
+
+
+def names_in(text: str, common: set[str] = frozenset()) -> list[str]:
+    """Capitalised names; `common` holds words seen in lower case, which a capital at the start
+    of a sentence does not make a name ("Published", "Initially", "Turning")."""
+    found = []
+    text = text.replace("’", "'")
+    for m in NAME.finditer(text):
+        opening = not text[: m.start()].strip() or text[: m.start()].rstrip()[-1] in ".!?:;\"'(“"
+        # "Google's ChatGPT" is two names.
+        for k, part in enumerate(re.split(r"'s\b\s*", m.group(0))):
+            words = part.split()
+            while words and (
+                words[0].lower() in STOPWORDS
+                or words[0].lower() in NOT_NAMES
+                or (opening and k == 0 and words[0].lower() in common)
+                or (opening and k == 0 and words[0].lower().endswith("ly"))
+            ):
+                words.pop(0)  # "The Federal Reserve" -> "Federal Reserve"
+            name = " ".join(words).rstrip(".")
+            if len(name) > 1 and "'" not in name and name.lower() not in NOT_NAMES:
+                found.append(name)
+    return found
+
+
+def lower_words(texts: list[str]) -> set[str]:
+    return {w for t in texts for w in re.findall(r"\b[a-z][a-z-]+\b", t)}
+
+
+def answer_candidates(
+    evidence: list[Evidence], question: str, exclude: tuple[str, ...] = ()
+) -> list[Candidate]:
+    """Names in the evidence but not in the question (nor the outlets), most articles first."""
+    asked = question.lower()
+    excluded = [x.lower() for x in exclude]
+    common = lower_words([e.text for e in evidence] + [question])
+    docs: dict[str, set[str]] = {}
+    mentions: dict[str, list[int]] = {}
+    for i, e in enumerate(evidence):
+        for name in names_in(e.text, common):
+            low = name.lower()
+            if low in asked or any(low in x or x in low for x in excluded):
+                continue
+            docs.setdefault(name, set()).add(e.passage.doc_id)
+            mentions.setdefault(name, []).append(i)
+    # "Bankman-Fried" and "Sam Bankman-Fried": the longer name takes the shorter one's articles.
+    for short in list(docs):
+        for full in docs:
+            if full != short and re.search(rf"\b{re.escape(short)}\b", full):
+                docs[full] |= docs[short]
+                mentions[full] = sorted(set(mentions[full]) | set(mentions[short]))
+    ranked = sorted(
+        (Candidate(n, len(docs[n]), len(mentions[n]), tuple(dict.fromkeys(mentions[n])))
+         for n in docs),
+        key=lambda c: (-c.articles, -c.mentions, c.sentences[0]),
+    )  # fmt: skip
+    # Drop a short form when one full name holds it ("Bankman-Fried"); keep it when several do
+    # ("ChatGPT" of "ChatGPT Plus" and "ChatGPT Enterprise").
+    names = [c.name for c in ranked]
+    ranked = [
+        c for c in ranked
+        if sum(o != c.name and bool(re.search(rf"\b{re.escape(c.name)}\b", o)) for o in names)
+        != 1
+    ]  # fmt: skip
+    return ranked[:MAX_CANDIDATES]
+
+
+def choice_grammar(candidates: list[Candidate]) -> str:
+    """GBNF allowing exactly one of the names, or "none"."""
+    options = " | ".join(_gbnf_string(c.name) for c in candidates)
+    return f'root ::= {options} | "none"'
+
+
+def _gbnf_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def choice_instruction(candidates: list[Candidate]) -> str:
+    names = ", ".join(c.name for c in candidates)
+    return (
+        f"\n\nWhich of these do the sentences show to be the answer: {names}? "
+        "Reply with the name only, or none if the sentences do not show it."
+    )
