@@ -197,7 +197,11 @@ class Answerer:
         t3 = time.perf_counter()
         timings.generate_s = t3 - t2
         verified = verify(raw, evidence, standalone, plan.kind)
-        if verified.refused and plan.kind == "entity" and s.entity_choice:
+        # Only for a question that joins several articles (several outlets or parts): there the
+        # answer is the name they share, and a refusal is the 1.5B model failing to join them.
+        # A one-part "Who is the prime minister of Qatar?" is left to the model's refusal.
+        joins = len(plan.facets) >= 2 or len(plan.sources) >= 2
+        if verified.refused and plan.kind == "entity" and s.entity_choice and joins:
             chosen = self.choose_entity(messages, evidence, standalone)
             if chosen is not None:
                 verified = replace(chosen, notes=verified.notes + chosen.notes)
@@ -223,7 +227,8 @@ class Answerer:
         The prompt's evidence prefix is unchanged, so llama.cpp reuses its cache: only the
         added line is read."""
         outlets = tuple(a for s in self._sources for a in (s, *source_aliases(s)))
-        candidates = answer_candidates(evidence, question, outlets)
+        # A name only one article gives cannot be what several articles have in common.
+        candidates = [c for c in answer_candidates(evidence, question, outlets) if c.articles >= 2]
         if not candidates:
             return None
         asked = [*messages[:-1], dict(messages[-1])]

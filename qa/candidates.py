@@ -24,7 +24,7 @@ NOT_NAMES = frozenset(
     said says report reports article articles news today yesterday published updated posted
     read more share""".split()
 )
-MAX_CANDIDATES = 6
+MAX_CANDIDATES = 8
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from qa.candidates import answer_candidates, choice_grammar, names_in
 from qa.evidence import Evidence
 from qa.llms.base import ChatLLM
 from qa.types import Passage
-from tests.conftest import APOLOGY_Q
 
 
 def ev(n: int, doc: str, text: str) -> Evidence:
@@ -65,32 +64,66 @@ class TwoStepLLM(ChatLLM):
         yield "The articles don't say." if len(self.calls) == 1 else self.pick
 
 
+ARTICLES = [
+    {
+        "id": "verge-1",
+        "source": "The Verge",
+        "title": "Jury rules against the Play Store",
+        "body": "A jury found that Google ran an illegal monopoly over Android app stores. "
+        "Epic Games had sued Google over the fees of its Play Store. "
+        "The verdict could reshape phone app markets.",
+    },
+    {
+        "id": "techcrunch-1",
+        "source": "TechCrunch",
+        "title": "A lite model for phones",
+        "body": "Google released Gemini Nano, a lite version of its AI model, for Pixel phones. "
+        "The small model runs on the device without a connection. "
+        "Developers can try it this month.",
+    },
+]
+JOINING_Q = (
+    "Which company was found to run an illegal monopoly over app stores according to The Verge, "
+    "and released a lite AI model as reported by TechCrunch?"
+)
+
+
 @pytest.fixture
-def seed_answerer(seed_index_dir):
-    from qa.answerer import Answerer
-    from qa.settings import QASettings
+def two_outlets(settings, tmp_path):
+    import json
+
+    from index import builder
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
+    assert not builder.build([feed], settings).errors
 
     def make(pick: str, **overrides):
-        settings = QASettings(index_dir=seed_index_dir, quote_min_score=0, **overrides)
-        return Answerer(settings, llm=TwoStepLLM(pick))
+        from qa.answerer import Answerer
+        from qa.settings import QASettings
+
+        qa = QASettings(index_dir=settings.index_dir, quote_min_score=0, **overrides)
+        return Answerer(qa, llm=TwoStepLLM(pick))
 
     return make
 
 
-def test_a_refused_which_question_gets_the_picked_name_cited(seed_answerer):
-    a = seed_answerer("Qatar")
-    answer = a.ask("Which country's mediation role did the Israeli strikes endanger?")
+def test_a_refused_joining_question_gets_the_picked_name_cited(two_outlets):
+    a = two_outlets("Google")
+    answer = a.ask(JOINING_Q)
     first, second = a.llm.calls
     assert first["messages"][0] == second["messages"][0]  # same prefix: llama.cpp reuses it
-    assert second["grammar"].startswith("root ::=") and '"Qatar"' in second["grammar"]
+    assert second["grammar"].startswith("root ::=") and '"Google"' in second["grammar"]
     assert not answer.refused, answer.notes
-    assert answer.text.startswith("Qatar [1]")
-    assert all("Qatar" in c.quote for c in answer.citations)
-    assert any("picked 'Qatar'" in n for n in answer.notes)
+    assert answer.text.startswith("Google [1][2]")
+    assert {c.passage.doc_id for c in answer.citations} == {"verge-1", "techcrunch-1"}
+    assert any("picked 'Google'" in n for n in answer.notes)
 
 
-def test_none_or_an_unoffered_name_stays_a_refusal(seed_answerer):
-    q = "Which country's mediation role did the Israeli strikes endanger?"
-    assert seed_answerer("none").ask(q).refused
-    assert seed_answerer("Atlantis").ask(q).refused
-    assert seed_answerer("Qatar", entity_choice=False).ask(APOLOGY_Q).refused is not None
+def test_none_an_unoffered_name_or_a_one_part_question_stays_a_refusal(two_outlets):
+    assert two_outlets("none").ask(JOINING_Q).refused
+    assert two_outlets("Atlantis").ask(JOINING_Q).refused
+    assert two_outlets("Google", entity_choice=False).ask(JOINING_Q).refused
+    one_part = two_outlets("Google")
+    assert one_part.ask("Which company ran an illegal monopoly over app stores?").refused
+    assert len(one_part.llm.calls) == 1  # no pick offered
