@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from qa.evidence import INSTRUCTION, Evidence
 from qa.textmatch import (
     SENTENCE_END,
+    STOPWORDS,
     content_stems,
     entity_stems,
     split_sentences,
@@ -144,7 +145,7 @@ def judge(
     if any(INSTRUCTION.search(e.text) for e in evidence):
         return "cites an instruction to the model, not news"
     said = set().union(*(content_stems(e.text) for e in evidence))
-    if premise.content and not _related(premise.content, said):
+    if premise.content and not related(premise.content, said):
         return "the cited sentences share nothing with the question"
     names = entity_stems(claim)
     missing = (names - premise.entities) - have
@@ -211,6 +212,7 @@ def verify(
     kept: list[tuple[str, list[int]]] = []  # (claim text, 0-based evidence indexes)
     notes: list[str] = []
     repointed = dropped = trimmed = 0
+    lost_verdict = None  # "Yes"/"No" whose own sentence was dropped
     for k, claim in enumerate(split_claims(answer)):
         if is_refusal(claim.text):
             dropped += 1
@@ -245,10 +247,15 @@ def verify(
         if idxs is None:
             dropped += 1
             notes.append(f"dropped {claim.text!r}: {why}")
+            if verdict:
+                lost_verdict = verdict.group(1).capitalize()
             continue
+        if lost_verdict and not kept and not verdict:
+            # The verdict's own reason failed, but the next sentence, verified, is its reason.
+            text = with_verdict(lost_verdict, text)
+            notes.append(f"verdict {lost_verdict!r} kept on the next verified sentence")
         if verdict:
-            word = verdict.group(1).capitalize()
-            text = f"{word}, {text[0].lower()}{text[1:]}" if text else word
+            text = with_verdict(verdict.group(1).capitalize(), text)
         kept.append((text, idxs))
         if len(kept) == MAX_SENTENCES:
             break
@@ -273,7 +280,17 @@ def verify(
     )
 
 
-def _related(asked: frozenset[str], said: set[str]) -> bool:
+def with_verdict(word: str, text: str) -> str:
+    """ "Yes, the report …" but "Yes, TechCrunch …": only a common first word loses its capital."""
+    if not text:
+        return word
+    first = text.split()[0]
+    if first.lower() in STOPWORDS or first.lower() in {"both", "neither", "each"}:
+        text = text[0].lower() + text[1:]
+    return f"{word}, {text}"
+
+
+def related(asked: frozenset[str], said: set[str]) -> bool:
     """A word in common, or one stem starting the other (the stemmer makes "Israeli" "isra" and
     "Israel's" "israel")."""
     if asked & said:

@@ -66,3 +66,42 @@ def test_a_refusal_is_replaced_by_a_quote_only_when_the_evidence_is_strong(answe
     assert strict.refused and strict.citations == []
     out_of_reach = answerer_with("The articles don't say.", quote_min_score=9.0).ask(q)
     assert out_of_reach.refused
+
+
+class PickLLM(ChatLLM):
+    """Refuses, then answers the sentence pick with the number of the sentence holding `word`."""
+
+    name = "pick"
+
+    def __init__(self, word: str | None):
+        self.word = word
+        self.calls: list[dict] = []
+
+    def stream(self, messages, max_tokens=256, temperature=0.0, grammar=None):
+        self.calls.append({"messages": messages, "grammar": grammar})
+        if len(self.calls) == 1:
+            yield "The articles don't say."
+            return
+        for line in messages[-1]["content"].splitlines():
+            if self.word and line.startswith("[") and self.word in line:
+                yield line[1 : line.index("]")]
+                return
+        yield "none"
+
+
+def test_a_refused_one_part_question_quotes_the_sentence_the_llm_picks(seed_index_dir):
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+
+    settings = QASettings(index_dir=seed_index_dir, quote_min_score=0)
+    q = "Who would sit on the proposed peace body?"
+    picked = Answerer(settings, llm=PickLLM("Board of Peace")).ask(q)
+    assert not picked.refused, picked.notes
+    assert picked.text.startswith("The articles say: “") and "Board of Peace" in picked.text
+    assert any("picked sentence" in n for n in picked.notes)
+    llm = PickLLM(None)
+    refused = Answerer(settings, llm=llm).ask(q)
+    grammar = llm.calls[1]["grammar"]
+    assert refused.refused and grammar.startswith('root ::= "1"') and '"none"' in grammar
+    off = Answerer(settings.model_copy(update={"sentence_pick": False}), llm=PickLLM("Board"))
+    assert off.ask(q).refused and len(off.llm.calls) == 1

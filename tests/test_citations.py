@@ -227,3 +227,21 @@ def test_the_questions_names_are_excused_only_in_sentences_about_them():
     q = "Who is the prime minister of Qatar?"
     v = verify("The prime minister of Qatar is Benjamin Netanyahu [3].", PASSAGES, q, "entity")
     assert v.refused, v.notes
+
+
+def test_a_verdict_whose_own_reason_fails_rides_on_the_next_verified_sentence():
+    from qa.evidence import Evidence
+    from qa.types import Passage
+
+    t1 = "TechCrunch said the screening test helps pregnant women avoid risks."
+    t2 = "Live Science said cannabis use during pregnancy carries risks for the baby."
+    evidence = [
+        Evidence(1, Passage("a#0", "a", "A", t1, "TechCrunch"), 0, len(t1)),
+        Evidence(2, Passage("b#0", "b", "B", t2, "Live Science"), 0, len(t2)),
+    ]
+    q = "Does the advice from TechCrunch and Live Science on pregnancy risks stay consistent?"
+    draft = "Yes, the moon is made of cheese. Live Science said cannabis use during pregnancy carries risks [2]."
+    v = verify(draft, evidence, q, "yes_no")
+    # The verdict survives (the eval and the user read the first word); a name keeps its capital.
+    assert v.text == "Yes, Live Science said cannabis use during pregnancy carries risks [1]."
+    assert any("kept on the next verified sentence" in n for n in v.notes)
