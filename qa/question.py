@@ -112,8 +112,28 @@ def facet_content(part: str) -> set[str]:
     return words
 
 
+LEAD_WORD = re.compile(
+    r"^(?:after|before|between|following|given|considering|based on|according to)\b", re.I
+)
+AUX = re.compile(r"(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will|should)\b", re.I)
+WH = re.compile(r"(?:who|whom|whose|which|what)\b", re.I)
+RELATIVE = re.compile(r"(?:which|who|that)\s+(?:\w+ed|is|was|were|are|has|had|have)\b", re.I)
+
+
 def answer_kind(question: str) -> str:
     q = question.strip()
+    if LEAD_WORD.match(q):
+        # The question starts after the first comma followed by a question word: "Considering X,
+        # which position, represented by a letter, did he hold" asks "which", not "did"; in
+        # "After the report on November 6, 2023, did …" the comma after "6" is passed over.
+        for comma in re.finditer(r",[\s\"'”’]*", q):
+            rest = q[comma.end() :]
+            if RELATIVE.match(rest):  # ", which discussed …": a clause about the report
+                continue
+            if WH.match(rest):
+                return "entity"
+            if AUX.match(rest):
+                return "yes_no"
     if YES_NO_START.match(q):
         return "yes_no"
     if ENTITY_START.match(q):

@@ -99,3 +99,28 @@ def test_a_day_without_a_year_takes_the_year_beside_it():
     q = "Did Fortune on October 13th, 2023 agree with The Verge on October 20th and 2023-11-02?"
     assert question_dates(q) == ("2023-10-13", "2023-10-20", "2023-11-02")
     assert question_dates("Did The Verge report it on October 20?") == ()
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        (
+            "Considering the articles by The Verge and Wired on Mike Schoofs, which company, "
+            "known for its technology in one article, did Schoofs join?",
+            "entity",
+        ),
+        (
+            "After the report by The Age on October 22, 2023, which maintained that Google "
+            "manipulates Search, and the report by TechCrunch on November 13, 2023, was there "
+            "consistency in the portrayal?",
+            "yes_no",
+        ),
+        (
+            'Between the Polygon article on "Hellraiser (film)," and the FOX News article, is '
+            "there consistency in reporting?",
+            "yes_no",
+        ),
+    ],
+)
+def test_the_question_starts_after_its_opening_clause(question, kind):
+    assert answer_kind(question) == kind
