@@ -18,8 +18,14 @@ from qa.prompts import GRAMMARS, REFUSAL_TEXT, answer_messages, rewrite_messages
 from qa.question import QuestionPlan, plan_question, source_aliases
 from qa.retrieval import Request, Retriever
 from qa.settings import QASettings
-from qa.textmatch import content_stems
+from qa.textmatch import content_stems, entity_stems
 from qa.types import Answer, Passage, RetrievalFilters, Timings, Turn
+
+
+def names_of(question: str) -> set[str]:
+    """The names a question gives, its opening word aside ("Which", "Who" are capitalised)."""
+    first, _, rest = question.strip().partition(" ")
+    return entity_stems(rest)
 
 
 def shift_day(iso: str, days: int) -> str:
@@ -264,9 +270,16 @@ class Answerer:
         chosen = next((e for e in evidence if str(e.n) == reply), None)
         if chosen is None or chosen.score < self.settings.pick_min_score:
             return None
-        if not related(Premise.of(question).content, content_stems(chosen.text)):
+        premise = Premise.of(question)
+        said = content_stems(chosen.text) | content_stems(chosen.passage.title or "")
+        # Every name the question gives must be in the sentence (or its headline): a sentence
+        # about Trump does not answer "What did Zelensky ask Trump for?".
+        if not related(premise.content, said) or not names_of(question) <= said:
             return None
-        return quote(chosen, f"LLM refused; it picked sentence [{chosen.n}] as the answer")
+        return quote(
+            chosen,
+            f"LLM refused; it picked sentence [{chosen.n}] as the answer (score {chosen.score:.2f})",
+        )
 
     def ask(self, question: str, history: list[Turn] | None = None, **kwargs) -> Answer:
         *_, answer = self.stream(question, history, **kwargs)

@@ -115,7 +115,9 @@ def facet_content(part: str) -> set[str]:
 LEAD_WORD = re.compile(
     r"^(?:after|before|between|following|given|considering|based on|according to)\b", re.I
 )
-AUX = re.compile(r"(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will|should)\b", re.I)
+AUX = re.compile(
+    r"(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will|should)\b", re.I
+)
 WH = re.compile(r"(?:who|whom|whose|which|what)\b", re.I)
 RELATIVE = re.compile(r"(?:which|who|that)\s+(?:\w+ed|is|was|were|are|has|had|have)\b", re.I)
 
