@@ -10,22 +10,15 @@ from index.builder import embedder_for, open_index
 from index.errors import BadInputError
 from index.store import NewsIndex
 from qa.candidates import answer_candidates, choice_grammar, choice_instruction
-from qa.citations import Premise, Verified, past_sentence_limit, related, verify
+from qa.citations import Verified, past_sentence_limit, verify
 from qa.evidence import Evidence, select_evidence
-from qa.extractive import PICK_INSTRUCTION, pick_grammar, quote, quote_answer
+from qa.extractive import quote_answer
 from qa.llms import ChatLLM, load_llm
 from qa.prompts import GRAMMARS, REFUSAL_TEXT, answer_messages, rewrite_messages
 from qa.question import QuestionPlan, plan_question, source_aliases
 from qa.retrieval import Request, Retriever
 from qa.settings import QASettings
-from qa.textmatch import content_stems, entity_stems
 from qa.types import Answer, Passage, RetrievalFilters, Timings, Turn
-
-
-def names_of(question: str) -> set[str]:
-    """The names a question gives, its opening word aside ("Which", "Who" are capitalised)."""
-    first, _, rest = question.strip().partition(" ")
-    return entity_stems(rest)
 
 
 def shift_day(iso: str, days: int) -> str:
@@ -212,10 +205,6 @@ class Answerer:
             chosen = self.choose_entity(messages, evidence, standalone)
             if chosen is not None:
                 verified = replace(chosen, notes=verified.notes + chosen.notes)
-        if verified.refused and plan.kind != "yes_no" and s.sentence_pick and not joins:
-            picked = self.choose_sentence(messages, evidence, standalone)
-            if picked is not None:
-                verified = replace(picked, notes=verified.notes + picked.notes)
         # A quote answers a "what/who/why" question; it is not a yes/no verdict.
         if (
             verified.refused
@@ -255,31 +244,6 @@ class Answerer:
         verified = verify(f"{picked.name} {marks}.", evidence, question, "entity")
         note = f"LLM refused; picked {picked.name!r} from {[c.name for c in candidates]}"
         return replace(verified, notes=(note, *verified.notes)) if not verified.refused else None
-
-    def choose_sentence(
-        self, messages: list[dict], evidence: list[Evidence], question: str
-    ) -> Verified | None:
-        """The LLM refused a one-part question: ask it which numbered sentence answers (a
-        grammar allows only those numbers or "none") and quote that sentence. Choosing is
-        easier for the 1.5B model than phrasing; the same prompt prefix keeps llama.cpp's cache."""
-        if not evidence:
-            return None
-        asked = [*messages[:-1], dict(messages[-1])]
-        asked[-1]["content"] += PICK_INSTRUCTION
-        reply = "".join(self.llm.stream(asked, 4, 0.0, grammar=pick_grammar(evidence))).strip()
-        chosen = next((e for e in evidence if str(e.n) == reply), None)
-        if chosen is None or chosen.score < self.settings.pick_min_score:
-            return None
-        premise = Premise.of(question)
-        said = content_stems(chosen.text) | content_stems(chosen.passage.title or "")
-        # Every name the question gives must be in the sentence (or its headline): a sentence
-        # about Trump does not answer "What did Zelensky ask Trump for?".
-        if not related(premise.content, said) or not names_of(question) <= said:
-            return None
-        return quote(
-            chosen,
-            f"LLM refused; it picked sentence [{chosen.n}] as the answer (score {chosen.score:.2f})",
-        )
 
     def ask(self, question: str, history: list[Turn] | None = None, **kwargs) -> Answer:
         *_, answer = self.stream(question, history, **kwargs)

@@ -28,14 +28,3 @@ def quote(e: Evidence, note: str) -> Verified:
         False,
         notes=(note,),
     )
-
-
-def pick_grammar(evidence: list[Evidence]) -> str:
-    """GBNF allowing one evidence number or "none"."""
-    return "root ::= " + " | ".join(f'"{e.n}"' for e in evidence) + ' | "none"'
-
-
-PICK_INSTRUCTION = (
-    "\n\nWhich one numbered sentence answers the question? Reply with its number only, "
-    "or none if no sentence answers it."
-)

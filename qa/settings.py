@@ -46,9 +46,6 @@ class QASettings(IndexSettings):
     # When the LLM refuses a "which/who" question, let it pick among the names the evidence
     # repeats across articles (constrained to those names or "none").
     entity_choice: bool = True
-    # When the LLM refuses a one-part question, let it pick the evidence sentence that answers
-    # (a number or "none") and quote it, if that sentence scores at least pick_min_score.
-    sentence_pick: bool = True
-    pick_min_score: float = 0.6
+
     # Below this best dense cosine the articles are taken not to cover the question.
     min_relevance: float = 0.25

@@ -126,5 +126,4 @@ def test_none_an_unoffered_name_or_a_one_part_question_stays_a_refusal(two_outle
     assert two_outlets("Google", entity_choice=False).ask(JOINING_Q).refused
     one_part = two_outlets("Google")
     assert one_part.ask("Which company ran an illegal monopoly over app stores?").refused
-    # No names offered; only the one-part question's sentence pick (numbers or none).
-    assert all('"Google"' not in (c["grammar"] or "") for c in one_part.llm.calls)
+    assert len(one_part.llm.calls) == 1  # no names offered
