@@ -25,6 +25,12 @@ NOT_NAMES = frozenset(
     read more share""".split()
 )
 MAX_CANDIDATES = 8
+# Titles end one name and start the next: "OpenAI COO Brad Lightcap" is OpenAI and Brad Lightcap.
+TITLES = frozenset(
+    """ceo coo cto cfo chief president chairman chairwoman chair founder cofounder co-founder
+    director minister secretary senator governor judge prosecutor spokesperson analyst editor
+    reporter coach manager executive""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,14 @@ def names_in(text: str, common: set[str] = frozenset()) -> list[str]:
     text = text.replace("’", "'")
     for m in NAME.finditer(text):
         opening = not text[: m.start()].strip() or text[: m.start()].rstrip()[-1] in ".!?:;\"'(“"
-        # "Google's ChatGPT" is two names.
-        for k, part in enumerate(re.split(r"'s\b\s*", m.group(0))):
+        # "Google's ChatGPT" is two names, and so is "OpenAI COO Brad Lightcap".
+        pieces = re.split(r"'s\b\s*", m.group(0))
+        pieces = [
+            " ".join(run)
+            for piece in pieces
+            for run in _split_at_titles(piece.split())
+        ]  # fmt: skip
+        for k, part in enumerate(pieces):
             words = part.split()
             while words and (
                 words[0].lower() in STOPWORDS
@@ -56,6 +68,16 @@ def names_in(text: str, common: set[str] = frozenset()) -> list[str]:
             if len(name) > 1 and "'" not in name and name.lower() not in NOT_NAMES:
                 found.append(name)
     return found
+
+
+def _split_at_titles(words: list[str]) -> list[list[str]]:
+    runs: list[list[str]] = [[]]
+    for w in words:
+        if w.lower() in TITLES:
+            runs.append([])
+        else:
+            runs[-1].append(w)
+    return [r for r in runs if r]
 
 
 def lower_words(texts: list[str]) -> set[str]:
@@ -78,10 +100,11 @@ def answer_candidates(
                 continue
             docs.setdefault(name, set()).add(e.passage.doc_id)
             mentions.setdefault(name, []).append(i)
-    # "Bankman-Fried" and "Sam Bankman-Fried": the longer name takes the shorter one's articles.
+    # "Bankman-Fried" and "Sam Bankman-Fried": the full name takes the surname's articles (a
+    # name it ends with; "OpenAI" is not "OpenAI Dev Day").
     for short in list(docs):
         for full in docs:
-            if full != short and re.search(rf"\b{re.escape(short)}\b", full):
+            if full != short and full.endswith(" " + short):
                 docs[full] |= docs[short]
                 mentions[full] = sorted(set(mentions[full]) | set(mentions[short]))
     ranked = sorted(
@@ -94,8 +117,7 @@ def answer_candidates(
     names = [c.name for c in ranked]
     ranked = [
         c for c in ranked
-        if sum(o != c.name and bool(re.search(rf"\b{re.escape(c.name)}\b", o)) for o in names)
-        != 1
+        if sum(o != c.name and o.endswith(" " + c.name) for o in names) != 1
     ]  # fmt: skip
     return ranked[:MAX_CANDIDATES]
 

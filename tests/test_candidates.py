@@ -127,3 +127,13 @@ def test_none_an_unoffered_name_or_a_one_part_question_stays_a_refusal(two_outle
     one_part = two_outlets("Google")
     assert one_part.ask("Which company ran an illegal monopoly over app stores?").refused
     assert len(one_part.llm.calls) == 1  # no names offered
+
+
+def test_titles_split_names_and_only_a_surname_folds_into_a_full_name():
+    assert names_in("OpenAI COO Brad Lightcap said so.") == ["OpenAI", "Brad Lightcap"]
+    evidence = [
+        ev(1, "a", "OpenAI COO Brad Lightcap spoke at OpenAI Dev Day."),
+        ev(2, "b", "OpenAI released GPT-4 Turbo."),
+    ]
+    names = [c.name for c in answer_candidates(evidence, "Which organization made GPT-4 Turbo?")]
+    assert names[0] == "OpenAI"
