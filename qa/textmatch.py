@@ -64,10 +64,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# An answer names cases and companies ("Epic v. Google", "Apple Inc."): not a sentence end there.
+ANSWER_SENTENCE_END = re.compile(
+    r"(?<!\bv\.)(?<!\bvs\.)(?<!\bInc\.)(?<!\bJr\.)(?<!\bCorp\.)" + SENTENCE_END.pattern
+)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of an answer, their closing quotes and markers kept with them."""
     pieces, start = [], 0
-    for m in SENTENCE_END.finditer(text):
+    for m in ANSWER_SENTENCE_END.finditer(text):
         pieces.append(text[start : m.start()] + text[m.start() : m.end()].rstrip())
         start = m.end()
     pieces.append(text[start:])

@@ -245,3 +245,12 @@ def test_a_verdict_whose_own_reason_fails_rides_on_the_next_verified_sentence():
     # The verdict survives (the eval and the user read the first word); a name keeps its capital.
     assert v.text == "Yes, Live Science said cannabis use during pregnancy carries risks [1]."
     assert any("kept on the next verified sentence" in n for n in v.notes)
+
+
+def test_case_names_do_not_end_an_answer_sentence():
+    from qa.textmatch import split_sentences
+
+    assert split_sentences("It matched the Epic v. Google case [1]. Apple Inc. agreed [2].") == [
+        "It matched the Epic v. Google case [1].",
+        "Apple Inc. agreed [2].",
+    ]
