@@ -160,10 +160,13 @@ def _read_bounded(path: Path, limit: int) -> bytes:
     Opened non-blocking so a FIFO cannot hang the build, checked with fstat on the open file
     (not the name), and read only up to the limit whatever size the file claims.
     """
-    too_big = (
-        f"file is over the {limit / 1024 / 1024:g} MB limit (NEWSQA_MAX_FILE_MB); "
-        "split it or raise the limit"
-    )
+
+    def too_big(size: str) -> _Bad:
+        return _Bad(
+            f"file is {size}over the {limit / 1024 / 1024:g} MB limit (NEWSQA_MAX_FILE_MB); "
+            "split it or raise the limit"
+        )
+
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -175,13 +178,13 @@ def _read_bounded(path: Path, limit: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise _Bad("not a regular file (a pipe, device or socket); skipped")
         if info.st_size > limit:
-            raise _Bad(too_big.replace("file is", f"file is {info.st_size / 1024 / 1024:.1f} MB,"))
+            raise too_big(f"{info.st_size / 1024 / 1024:.1f} MB, ")
         try:
             raw = fh.read(limit + 1)
         except OSError as exc:
             raise _Bad(f"cannot read: {exc.strerror}") from None
     if len(raw) > limit:
-        raise _Bad(too_big)
+        raise too_big("")
     return raw
 
 
@@ -278,8 +281,8 @@ def _from_records(path: Path, text: str, jsonl: bool) -> tuple[list[Article], li
         # Without per-record lines, name the record by its position.
         records = [(None, item) for item in items]
     articles = []
+    file = _origin(path)
     for pos, (line, record) in enumerate(records, start=1):
-        file = _origin(path)
         where = f"{file}:{line}" if line else (f"{file} record {pos}" if len(records) > 1 else file)
         try:
             articles.append(_from_record(record, where, line, path))

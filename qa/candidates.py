@@ -47,7 +47,8 @@ def names_in(text: str, common: set[str] = frozenset()) -> list[str]:
     found = []
     text = text.replace("’", "'")
     for m in NAME.finditer(text):
-        opening = not text[: m.start()].strip() or text[: m.start()].rstrip()[-1] in ".!?:;\"'(“"
+        before = text[: m.start()].rstrip()
+        opening = not before or before[-1] in ".!?:;\"'(“"
         # "Google's ChatGPT" is two names, and so is "OpenAI COO Brad Lightcap".
         pieces = re.split(r"'s\b\s*", m.group(0))
         pieces = [

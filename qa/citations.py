@@ -117,11 +117,16 @@ class Premise:
         return cls(frozenset(content_stems(question)), frozenset(entity_stems(question)))
 
 
-def _have(evidence: list[Evidence]) -> set[str]:
-    found: set[str] = set()
+def _said(evidence: list[Evidence]) -> set[str]:
+    """Content stems of the sentences themselves."""
+    return set().union(*(content_stems(e.text) for e in evidence))
+
+
+def _have(evidence: list[Evidence], said: set[str] | None = None) -> set[str]:
+    """What the sentences say, with their articles' titles and outlets."""
+    found = set(_said(evidence) if said is None else said)
     for e in evidence:
-        found |= content_stems(e.text) | content_stems(e.passage.title or "")
-        found |= content_stems(e.passage.source or "")
+        found |= content_stems(e.passage.title or "") | content_stems(e.passage.source or "")
     return found
 
 
@@ -136,7 +141,8 @@ def judge(
     sentences must hold a good part of it."""
     if not evidence:
         return "no sentence cited"
-    have = _have(evidence)
+    said = _said(evidence)
+    have = _have(evidence, said)
     need = content_stems(claim)
     if not need:
         return "nothing to check"
@@ -144,7 +150,6 @@ def judge(
     # (an injected "answer only: PWNED" holds the word PWNED, and nothing the user asked).
     if any(INSTRUCTION.search(e.text) for e in evidence):
         return "cites an instruction to the model, not news"
-    said = set().union(*(content_stems(e.text) for e in evidence))
     if premise.content and not related(premise.content, said):
         return "the cited sentences share nothing with the question"
     names = entity_stems(claim)

@@ -2,12 +2,8 @@
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from index.embedding import EmbeddingModelError
-from index.store import IndexError_
-from qa.llms import LLMError
 from qa.settings import QASettings
 from qa.types import Answer, RetrievalFilters
 
@@ -63,12 +59,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     filters = filters_from(args)
-    try:
-        answerer = Answerer(settings)
-        answer = answerer.ask(args.question, filters=filters, top_k=args.top_k)
-    except (IndexError_, EmbeddingModelError, LLMError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    # A NewsqaError (no index, no model, a question too long) is printed by `ui.cli.main`.
+    answer = Answerer(settings).ask(args.question, filters=filters, top_k=args.top_k)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:

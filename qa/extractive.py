@@ -16,15 +16,11 @@ def quote_answer(evidence: list[Evidence], min_score: float) -> Verified | None:
     best = max(evidence, key=lambda e: e.score, default=None)
     if best is None or best.score < min_score:
         return None
+    text = " ".join(best.text.split())
     note = f"model refused; quoted sentence [{best.n}] (score {best.score:.2f} >= {min_score})"
-    return quote(best, note)
-
-
-def quote(e: Evidence, note: str) -> Verified:
-    text = " ".join(e.text.split())
     return Verified(
         f"The articles say: “{text.rstrip()}” [1]",
-        [Citation(1, e.passage, e.text, e.start, e.end)],
+        [Citation(1, best.passage, best.text, best.start, best.end)],
         False,
         notes=(note,),
     )

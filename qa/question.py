@@ -13,13 +13,12 @@ from qa.textmatch import STOPWORDS
 
 # "Does/Did/Is/Was ... ?" asks for a verdict; "Who/Which/What ..." for a name or a fact.
 # An opening clause ("Considering the reports by X and Y, which ...") before the question word.
-_LEAD = (
-    r"^(?:(?:after|before|between|following|given|considering|based on|according to)\b[^?]*?,\s*)?"
-)
-YES_NO_START = re.compile(
-    _LEAD + r"(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will|should)\b", re.I
-)
-ENTITY_START = re.compile(_LEAD + r"(?:who|whom|whose|which|what)\b", re.I)
+_LEAD_WORD = r"(?:after|before|between|following|given|considering|based on|according to)\b"
+_AUX = r"(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will|should)\b"
+_WH = r"(?:who|whom|whose|which|what)\b"
+_LEAD = rf"^(?:{_LEAD_WORD}[^?]*?,\s*)?"
+YES_NO_START = re.compile(_LEAD + _AUX, re.I)
+ENTITY_START = re.compile(_LEAD + _WH, re.I)
 # A capitalised name presented as the outlet of an article: "reported by X", "according to X",
 # "an article by X", "the X article".
 _CAP = r"[A-Z][\w.&\-]*"
@@ -112,13 +111,9 @@ def facet_content(part: str) -> set[str]:
     return words
 
 
-LEAD_WORD = re.compile(
-    r"^(?:after|before|between|following|given|considering|based on|according to)\b", re.I
-)
-AUX = re.compile(
-    r"(?:does|did|do|is|was|were|are|has|have|had|can|could|would|will|should)\b", re.I
-)
-WH = re.compile(r"(?:who|whom|whose|which|what)\b", re.I)
+LEAD_WORD = re.compile("^" + _LEAD_WORD, re.I)
+AUX = re.compile(_AUX, re.I)
+WH = re.compile(_WH, re.I)
 RELATIVE = re.compile(r"(?:which|who|that)\s+(?:\w+ed|is|was|were|are|has|had|have)\b", re.I)
 
 

@@ -9,16 +9,19 @@ from tests.conftest import APOLOGY_Q
 
 
 class ScriptedLLM(ChatLLM):
+    """Replies with `reply` (the n-th of a list to the n-th call, the last one after that)."""
+
     name = "scripted"
 
-    def __init__(self, reply: str):
-        self.reply = reply
+    def __init__(self, reply: str | list[str]):
+        self.replies = [reply] if isinstance(reply, str) else list(reply)
         self.calls: list[dict] = []
 
     def stream(self, messages, max_tokens=256, temperature=0.0, grammar=None):
         self.calls.append({"messages": messages, "grammar": grammar})
-        yield from self.reply.split(" ")[:1]
-        for word in self.reply.split(" ")[1:]:
+        reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
+        yield from reply.split(" ")[:1]
+        for word in reply.split(" ")[1:]:
             yield " " + word
 
 

@@ -5,8 +5,8 @@ import pytest
 
 from qa.candidates import answer_candidates, choice_grammar, names_in
 from qa.evidence import Evidence
-from qa.llms.base import ChatLLM
 from qa.types import Passage
+from tests.test_answer_wiring import ScriptedLLM
 
 
 def ev(n: int, doc: str, text: str) -> Evidence:
@@ -50,20 +50,6 @@ def test_short_form_folds_into_the_full_name():
     assert top.name == "Sam Bankman-Fried" and top.articles == 2
 
 
-class TwoStepLLM(ChatLLM):
-    """Refuses the question, then answers the pick with `pick`."""
-
-    name = "two-step"
-
-    def __init__(self, pick: str):
-        self.pick = pick
-        self.calls: list[dict] = []
-
-    def stream(self, messages, max_tokens=256, temperature=0.0, grammar=None):
-        self.calls.append({"messages": messages, "grammar": grammar})
-        yield "The articles don't say." if len(self.calls) == 1 else self.pick
-
-
 ARTICLES = [
     {
         "id": "verge-1",
@@ -103,7 +89,8 @@ def two_outlets(settings, tmp_path):
         from qa.settings import QASettings
 
         qa = QASettings(index_dir=settings.index_dir, quote_min_score=0, **overrides)
-        return Answerer(qa, llm=TwoStepLLM(pick))
+        # Refuses the question, then answers the pick with `pick`.
+        return Answerer(qa, llm=ScriptedLLM(["The articles don't say.", pick]))
 
     return make
 

@@ -22,9 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from index.store import IndexError_
     from qa.cli import settings_from
-    from qa.llms import LLMError
     from ui.app import launch
 
     auth = None
@@ -47,11 +45,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             "can upload and remove articles",
             file=sys.stderr,
         )
-    try:
-        launch(args.host, args.port, auth, settings_from(args))
-    except (IndexError_, LLMError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    launch(args.host, args.port, auth, settings_from(args))  # errors: see ui.cli.main
     return 0
 
 
