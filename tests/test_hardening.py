@@ -358,6 +358,12 @@ def test_failed_upload_leaves_no_copy_and_a_replacing_one_says_so(seed_copy, set
     assert not report.ok and "broken.json" in report.message
     assert not (settings.data_dir / "uploads" / "broken.json").exists()
 
+    # One bad line does not cost the file whose other lines were indexed.
+    mixed = write(tmp_path / "up" / "mixed.jsonl", json.dumps({"body": OTHER}) + "\n{broken\n")
+    report = documents.upload(answerer, [str(mixed)])
+    assert "mixed.jsonl line 2" in report.message
+    assert (settings.data_dir / "uploads" / "mixed.jsonl").exists()
+
     first = write(tmp_path / "one" / "ferry.txt", BODY)
     second = write(tmp_path / "two" / "ferry.txt", OTHER)
     assert documents.upload(answerer, [str(first)]).ok

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index import builder
+from index.articles import origin_file
 from index.errors import DocumentNotFoundError
 from index.loaders import SUPPORTED
 from qa.answerer import Answerer
@@ -68,10 +69,14 @@ def upload(
             on_progress(done["n"] / total["n"], f"indexed {done['n']} of {total['n']}")
 
         outcome = builder.build(copies, settings, on_start=start, on_progress=step)
-        failed = {Path(p.path).resolve() for p in outcome.errors}
+        # A rejected upload leaves nothing behind; a file one of whose records was indexed stays
+        # (its articles point at it).
+        indexed = {origin_file(r.origin) for r in builder.list_documents(settings).values()}
+        failed = {str(Path(p.path).resolve()) for p in outcome.errors}
         for copy in copies:
-            if copy.resolve() in failed:
-                copy.unlink(missing_ok=True)  # a rejected upload leaves nothing behind
+            where = str(copy.resolve())
+            if where in failed and where not in indexed:
+                copy.unlink(missing_ok=True)
         for problem in outcome.problems:
             icon = "❌" if problem.severity == "error" else "⚠️"
             where = Path(problem.path).name + (f" line {problem.line}" if problem.line else "")
