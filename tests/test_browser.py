@@ -142,6 +142,12 @@ def test_ask_see_stream_and_open_citation(page, tmp_path):
         ROOT / "docs" / "chat-citation.png" if os.environ.get("NEWSQA_UPDATE_SCREENSHOT") else None
     )
     page.screenshot(path=str(shot or tmp_path / "chat.png"))
+    # New chat empties the conversation and the sources but keeps what is typed in the box.
+    page.fill("#question textarea", "next question")
+    page.click("#new-chat")
+    page.locator("#chat .bot").first.wait_for(state="detached")
+    assert page.locator("#sources details").count() == 0
+    assert page.input_value("#question textarea") == "next question"
 
 
 def test_refusal_looks_different(page):

@@ -173,7 +173,9 @@ def build_app(answerer: Answerer) -> gr.Blocks:
         inputs = [box, chat, top_k, source_filter, since, until, recent]
         send.click(respond, inputs, [chat, sources, box], api_name="ask")
         box.submit(respond, inputs, [chat, sources, box], api_name=False)
-        new.click(lambda: ([], NO_SOURCES, ""), None, [chat, sources, box], api_name=False)
+        # Outside the queue, so it is instant even while an answer is running; it leaves the box
+        # alone, so a question typed right after the click is never wiped by a late reset.
+        new.click(lambda: ([], NO_SOURCES), None, [chat, sources], queue=False, api_name=False)
         examples.click(lambda sample: sample[0], examples, box, api_name=False)
 
         def refreshed(message: str):
