@@ -68,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         llm = replay_llm(args.replay) if args.replay else None
         answerer = Answerer(settings, llm=llm)
         if not args.retrieval_only:
-            _ = answerer.llm  # load now: a missing model fails before the first question
+            answerer.warm()  # load now: a missing model fails before the first question
     except (IndexError_, LLMError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2

@@ -7,7 +7,7 @@ from pathlib import Path
 from index.articles import Article, origin_file
 from index.chunking import chunk_article, make_splitter
 from index.config import IndexSettings
-from index.embedding import dimension, load_embedder, max_tokens, sentence_transformer
+from index.embedding import dimension, load_embedder, max_tokens, tokenizer
 from index.errors import DocumentNotFoundError
 from index.loaders import Problem, load_paths, with_distinct_id
 from index.manifest import DocRecord, Manifest
@@ -33,9 +33,11 @@ def embedder_for(settings: IndexSettings):
 
 
 def chunker_for(settings: IndexSettings, embedder) -> Callable:
-    tokenizer = sentence_transformer(embedder).tokenizer
     splitter = make_splitter(
-        tokenizer.tokenize, settings.chunk_size, settings.chunk_overlap, max_tokens(embedder)
+        tokenizer(embedder).tokenize,
+        settings.chunk_size,
+        settings.chunk_overlap,
+        max_tokens(embedder),
     )
     return lambda article: chunk_article(article, splitter)
 

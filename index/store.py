@@ -21,6 +21,7 @@ from llama_index.core.schema import MetadataMode, TextNode
 
 from index.articles import Article
 from index.config import FLAT_MAX_VECTORS
+from index.embedding import same_space
 from index.errors import DocumentNotFoundError, NewsqaError
 from index.faiss_store import FaissStore
 from index.manifest import DocRecord, Manifest
@@ -101,7 +102,7 @@ class NewsIndex:
     ) -> "NewsIndex":
         folder = Path(folder)
         version, manifest = cls.read_manifest(folder)
-        if embed_model is not None and embed_model != manifest.embed_model:
+        if embed_model is not None and not same_space(embed_model, manifest.embed_model):
             raise IndexMismatchError(
                 f"the index at {folder} was built with embedding model "
                 f"{manifest.embed_model!r} ({manifest.embed_dim} dimensions), but the settings "

@@ -1,6 +1,7 @@
 """Question in, grounded Answer out: rewrite follow-ups, retrieve, generate, verify."""
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -14,7 +15,13 @@ from qa.citations import Verified, past_sentence_limit, verify
 from qa.evidence import Evidence, select_evidence
 from qa.extractive import quote_answer
 from qa.llms import ChatLLM, load_llm
-from qa.prompts import GRAMMARS, REFUSAL_TEXT, answer_messages, rewrite_messages
+from qa.prompts import (
+    GRAMMARS,
+    REFUSAL_TEXT,
+    answer_messages,
+    answer_openings,
+    rewrite_messages,
+)
 from qa.question import QuestionPlan, plan_question, source_aliases
 from qa.retrieval import Request, Retriever
 from qa.settings import QASettings
@@ -48,6 +55,7 @@ class Answerer:
         self.embedder = embedder_for(settings)
         self.retriever = self._retriever()
         self._llm = llm
+        self._llm_lock = threading.Lock()  # `warm` may load the model in a thread at start-up
         self._sources = self._indexed_sources()
 
     def _retriever(self) -> Retriever:
@@ -71,9 +79,15 @@ class Answerer:
 
     @property
     def llm(self) -> ChatLLM:
-        if self._llm is None:
-            self._llm = load_llm(self.settings)
+        with self._llm_lock:
+            if self._llm is None:
+                self._llm = load_llm(self.settings)
         return self._llm
+
+    def warm(self) -> None:
+        """Load the LLM and read the fixed openings of answer prompts once, so each question's
+        prompt is read from its evidence on (long-running processes: chat, eval)."""
+        self.llm.warm(answer_openings())
 
     def standalone_question(self, question: str, history: list[Turn]) -> str:
         """A follow-up rewritten so retrieval can find it without the conversation."""

@@ -64,6 +64,14 @@ def answer_messages(
     return messages
 
 
+def answer_openings() -> list[list[dict]]:
+    """How every answer prompt starts, one per kind: the part a prompt cache can keep."""
+    return [
+        [{"role": "system", "content": system}, {"role": "user", "content": "Sentences:\n"}]
+        for system in SYSTEM.values()
+    ]
+
+
 def rewrite_messages(question: str, history: list[Turn]) -> list[dict]:
     convo = "\n".join(f"{t.role}: {t.content}" for t in bounded(history))
     return [

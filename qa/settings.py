@@ -12,6 +12,9 @@ class QASettings(IndexSettings):
     # llamacpp: a GGUF path; empty means the packaged Qwen2.5-Coder-1.5B-Instruct.
     llm_model_path: Path | None = None
     llm_threads: int = 2
+    # llama.cpp loads the fastest CPU variant this machine supports; a name ("haswell" = AVX2,
+    # "x64" = none, "zen4", "skylakex", ...) pins one.
+    llm_cpu_variant: str = ""
     llm_context: int = 4096
     # openai_like / ollama
     llm_model: str = "qwen2.5:1.5b-instruct"

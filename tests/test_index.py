@@ -12,7 +12,7 @@ from llama_index.core.schema import MetadataMode
 from llama_index.core.vector_stores.types import VectorStoreQuery
 
 from index import builder
-from index.embedding import sentence_transformer
+from index.embedding import tokenizer as tokenizer_of
 from index.store import IndexMismatchError, NewsIndex
 from tests.conftest import APOLOGY_Q, ROOT, SEEDS, write
 
@@ -63,7 +63,7 @@ def test_every_embedded_chunk_fits_minilm_256_word_pieces(settings, tmp_path):
     p = write(tmp_path / "long.json", json.dumps({"title": title, "body": body}))
     outcome = builder.build([p], settings)
     assert not outcome.errors
-    tokenizer = sentence_transformer(builder.embedder_for(settings)).tokenizer
+    tokenizer = tokenizer_of(builder.embedder_for(settings))
     nodes = builder.open_index(settings).nodes()
     assert len(nodes) > 3
     for node in nodes:

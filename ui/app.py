@@ -4,6 +4,7 @@ outside the machine."""
 
 import html
 import re
+import threading
 
 from index import offline
 from qa.settings import QASettings
@@ -206,6 +207,13 @@ def build_app(answerer: Answerer) -> gr.Blocks:
     return app
 
 
+def _warm(answerer: Answerer) -> None:
+    try:
+        answerer.warm()
+    except NewsqaError:
+        pass  # the first question says what is missing, in the chat
+
+
 def launch(
     host: str = "127.0.0.1",
     port: int = 7860,
@@ -214,6 +222,9 @@ def launch(
 ) -> None:
     settings = settings or QASettings()
     answerer = Answerer(settings)
+    # The model loads and reads the prompts' fixed openings while the page comes up; a question
+    # asked meanwhile waits for it (one llama.cpp context).
+    threading.Thread(target=_warm, args=(answerer,), daemon=True, name="warm-llm").start()
     app = build_app(answerer)
     # One event at a time: a single llama.cpp context, and index writes stay serialized.
     app.queue(default_concurrency_limit=1).launch(

@@ -14,6 +14,7 @@ def load_llm(settings: QASettings) -> ChatLLM:
         settings.llm_api_base,
         settings.llm_threads,
         settings.llm_context,
+        settings.llm_cpu_variant,
         str(settings.data_dir),
     )
     # One model per process: loading the GGUF takes seconds and ~1 GB.
@@ -35,7 +36,12 @@ def _load(settings: QASettings) -> ChatLLM:
             path = settings.llm_model_path or packaged_gguf(settings.data_dir / "models")
         except ModelFileError as exc:
             raise LLMError(str(exc)) from None
-        return LlamaCppLLM(path, n_ctx=settings.llm_context, n_threads=settings.llm_threads)
+        return LlamaCppLLM(
+            path,
+            n_ctx=settings.llm_context,
+            n_threads=settings.llm_threads,
+            cpu_variant=settings.llm_cpu_variant,
+        )
     if settings.llm_backend == "openai_like":
         from qa.llms.openai_like import OpenAILikeLLM
 

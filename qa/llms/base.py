@@ -31,6 +31,15 @@ class ChatLLM(ABC):
     ) -> str:
         return "".join(self.stream(messages, max_tokens, temperature))
 
+    def warm(self, openings: list[list[dict]]) -> None:
+        """Prepare for prompts that start with these conversation openings (a backend with a
+        prompt cache reads them now, once); a no-op elsewhere."""
+        return None
+
+    def forget(self) -> None:
+        """Drop any live context so the next prompt is read in full (benchmarks)."""
+        return None
+
     def count_tokens(self, text: str) -> int:
         """Prompt size in the model's tokens (a rough count where the backend cannot tell)."""
         return max(1, len(text) // 4)

@@ -1,6 +1,8 @@
 """The embedded default: a GGUF model run in-process by llama.cpp, with its own chat template."""
 
+import ctypes
 import functools
+import importlib.metadata
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,8 +10,128 @@ from pathlib import Path
 from qa.llms.base import ChatLLM, LLMError
 
 
+def cpu_backend_dir() -> Path | None:
+    """Where this llama-cpp-python install keeps its per-CPU libraries (libggml-cpu-zen4.so …);
+    None for a build with the CPU code linked in."""
+    try:
+        files = importlib.metadata.distribution("llama_cpp_python").files or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for f in files:
+        if f.name.startswith("libggml-cpu-"):
+            return Path(f.locate()).resolve().parent
+    return None
+
+
+@functools.cache
+def load_cpu_backend(variant: str | None = None) -> str:
+    """Make sure llama.cpp has a CPU backend, and say which.
+
+    The project builds every x86 variant as a loadable library (GGML_BACKEND_DL); ggml loads the
+    best one this CPU supports. llama-cpp-python 0.3.36 does not expose ggml_backend_load_all, so
+    it is called on the very libggml its libllama is linked against. `variant` ("haswell" for
+    AVX2, "x64" for none) pins one instead (benchmarks; a CPU whose detection misleads)."""
+    import llama_cpp
+
+    try:  # ggml reports each library it loads on stderr; only errors belong there
+        from llama_cpp import _logger
+
+        _logger.set_verbose(False)
+    except ImportError:
+        pass
+    lib_dir = Path(llama_cpp.__file__).parent / "lib"
+    ggml = next(
+        (
+            ctypes.CDLL(str(p))
+            for p in (lib_dir / "libggml.so.0", lib_dir / "libggml.so")
+            if p.exists()
+        ),
+        None,
+    )
+    if ggml is None:
+        return "built in"
+    ggml.ggml_backend_reg_count.restype = ctypes.c_size_t
+    if ggml.ggml_backend_reg_count() == 0:
+        where = cpu_backend_dir()
+        if where is None:
+            raise LLMError(
+                "llama.cpp was built without a CPU backend (no libggml-cpu-*.so installed); "
+                "rebuild it with `make setup`"
+            )
+        if variant:
+            path = where / f"libggml-cpu-{variant}.so"
+            ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
+            ggml.ggml_backend_load.restype = ctypes.c_void_p
+            if not path.exists() or not ggml.ggml_backend_load(str(path).encode()):
+                names = sorted(
+                    p.name.removeprefix("libggml-cpu-").removesuffix(".so")
+                    for p in where.glob("libggml-cpu-*.so")
+                )
+                raise LLMError(
+                    f"llama.cpp CPU variant {variant!r} is missing or does not run on this CPU "
+                    f"(NEWSQA_LLM_CPU_VARIANT); built: {', '.join(names)}"
+                )
+        else:
+            ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
+            ggml.ggml_backend_load_all_from_path(str(where).encode())
+        if ggml.ggml_backend_reg_count() == 0:
+            raise LLMError(f"none of the llama.cpp CPU libraries in {where} runs on this CPU")
+    return loaded_variant() or "built in"
+
+
+def loaded_variant() -> str | None:
+    """The CPU variant library this process loaded ("zen4", "haswell", …), if any."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as fh:
+            for line in fh:
+                name = line.rsplit("/", 1)[-1].strip()
+                if name.startswith("libggml-cpu-") and name.endswith(".so"):
+                    return name.removeprefix("libggml-cpu-").removesuffix(".so")
+    except OSError:  # not Linux
+        pass
+    return None
+
+
+class _PrefixCache:
+    """llama.cpp states of the fixed prompt openings (system instructions), kept between questions.
+
+    llama-cpp-python restores the stored state sharing the longest token prefix with a new prompt
+    and reads only the rest. Its own LlamaRAMCache also stores every finished reply (~15 MB each);
+    this one stores only what `warm` records, so memory stays a few MB and a benchmark's "cold"
+    question really is cold apart from the fixed part."""
+
+    def __init__(self):
+        from llama_cpp.llama_cache import LlamaRAMCache
+
+        self._states = LlamaRAMCache(capacity_bytes=256 << 20)
+        self.recording = False
+
+    def __getitem__(self, key):
+        return self._states[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._states
+
+    def __setitem__(self, key, value) -> None:
+        if self.recording:
+            self._states[key] = value
+
+    def __len__(self) -> int:
+        return len(self._states.cache_state)
+
+    def __bool__(self) -> bool:  # llama-cpp-python tests `if self.cache:`
+        return True
+
+
 class LlamaCppLLM(ChatLLM):
-    def __init__(self, model_path: Path, n_ctx: int = 4096, n_threads: int = 2, seed: int = 0):
+    def __init__(
+        self,
+        model_path: Path,
+        n_ctx: int = 4096,
+        n_threads: int = 2,
+        seed: int = 0,
+        cpu_variant: str | None = None,
+    ):
         try:
             from llama_cpp import Llama
         except ImportError:
@@ -19,6 +141,7 @@ class LlamaCppLLM(ChatLLM):
             ) from None
         if not Path(model_path).is_file():
             raise LLMError(f"no GGUF model at {model_path}")
+        self.cpu = load_cpu_backend(cpu_variant or None)
         try:
             self._llm = Llama(
                 model_path=str(model_path),
@@ -33,6 +156,24 @@ class LlamaCppLLM(ChatLLM):
         self.name = f"llama.cpp: {Path(model_path).stem}"
         # One llama.cpp context cannot serve two generations at once.
         self._lock = threading.Lock()
+        self._prefixes = _PrefixCache()
+        self._llm.set_cache(self._prefixes)
+
+    def warm(self, openings: list[list[dict]]) -> None:
+        """Read each conversation opening once and keep its state: later prompts that start the
+        same way (same system instructions) skip those tokens. Seconds, once per process."""
+        with self._lock:
+            self._prefixes.recording = True
+            try:
+                for messages in openings:
+                    self._llm.create_chat_completion(messages=messages, max_tokens=1)
+            finally:
+                self._prefixes.recording = False
+
+    def forget(self) -> None:
+        """Drop the live context (kept prefixes stay): the next prompt is read from its opening."""
+        with self._lock:
+            self._llm.reset()
 
     def stream(
         self,
