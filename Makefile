@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DATA := .newsqa
 # llama.cpp's default (native) build segfaulted here. Instead every x86 CPU variant is built as
 # its own library and the best one for the CPU in use is loaded at run time (zen4 / AVX-512 here,
-# AVX2 or plain x86-64 elsewhere): prompt reading 2.0x and generation 1.6x the AVX2-only build.
+# AVX2 or plain x86-64 elsewhere): prompt reading 1.9x the AVX2-only build (bench/llama_build.py).
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON
 LLAMA_VERSION := 0.3.36
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
