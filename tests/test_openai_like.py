@@ -30,7 +30,7 @@ def server_url(tmp_path_factory):
     log = open(tmp_path_factory.mktemp("server") / "server.log", "w+")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
+            sys.executable, "-m", "qa.llms.llamacpp_server", "--model", str(gguf),
             "--model_alias", "qwen-packaged", "--host", "127.0.0.1", "--port", str(port),
             "--n_ctx", "4096", "--n_threads", "2",
         ],
