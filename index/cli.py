@@ -100,6 +100,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     out.print(table)
     out.print(f"{len(docs)} documents, {sum(r.chunks for r in docs.values())} chunks")
     out.print(f"vectors: {VectorIndexInfo(**manifest.vector_index).describe()}")
+    out.print(f"embedded by: {manifest.embed_model} ({manifest.embed_dim} dimensions)")
     return 0
 
 

@@ -189,6 +189,8 @@ def test_cli_lists_the_seed_article(seed_copy, settings):
     )
     assert out.returncode == 0, out.stderr
     assert "netanyahu-trump-mar-a-lago" in out.stdout and "1 documents" in out.stdout
+    # Which model made the vectors (the default: MiniLM int8).
+    assert "embedded by: all-MiniLM-L6-v2-int8 (384 dimensions)" in out.stdout
 
 
 def test_concurrent_writers_do_not_lose_each_other(seed_copy, settings, tmp_path):
