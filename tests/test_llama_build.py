@@ -47,11 +47,11 @@ def cpu_flags() -> set[str]:
 
 
 def test_the_build_carries_every_x86_variant():
-    from qa.llms.llamacpp import cpu_backend_dir
+    from qa.llms.llamacpp import cpu_backend_dir, variant_of
 
     where = cpu_backend_dir()
     assert where is not None, "llama-cpp-python was built without GGML_BACKEND_DL"
-    built = {p.name.removeprefix("libggml-cpu-").removesuffix(".so") for p in where.glob("*.so")}
+    built = {variant_of(p.name) for p in where.glob("*.so")}
     assert {"x64", "sse42", "haswell", "skylakex", "zen4"} <= built
 
 

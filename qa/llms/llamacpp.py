@@ -18,7 +18,7 @@ def cpu_backend_dir() -> Path | None:
     except importlib.metadata.PackageNotFoundError:
         return None
     for f in files:
-        if f.name.startswith("libggml-cpu-"):
+        if variant_of(f.name):
             return Path(f.locate()).resolve().parent
     return None
 
@@ -63,10 +63,7 @@ def load_cpu_backend(variant: str | None = None) -> str:
             ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
             ggml.ggml_backend_load.restype = ctypes.c_void_p
             if not path.exists() or not ggml.ggml_backend_load(str(path).encode()):
-                names = sorted(
-                    p.name.removeprefix("libggml-cpu-").removesuffix(".so")
-                    for p in where.glob("libggml-cpu-*.so")
-                )
+                names = sorted(variant_of(p.name) for p in where.glob("libggml-cpu-*.so"))
                 raise LLMError(
                     f"llama.cpp CPU variant {variant!r} is missing or does not run on this CPU "
                     f"(NEWSQA_LLM_CPU_VARIANT); built: {', '.join(names)}"
@@ -79,14 +76,20 @@ def load_cpu_backend(variant: str | None = None) -> str:
     return loaded_variant() or "built in"
 
 
+def variant_of(file_name: str) -> str | None:
+    """ "zen4" for "libggml-cpu-zen4.so"; None for any other file."""
+    if file_name.startswith("libggml-cpu-") and file_name.endswith(".so"):
+        return file_name.removeprefix("libggml-cpu-").removesuffix(".so")
+    return None
+
+
 def loaded_variant() -> str | None:
     """The CPU variant library this process loaded ("zen4", "haswell", …), if any."""
     try:
         with open("/proc/self/maps", encoding="utf-8") as fh:
             for line in fh:
-                name = line.rsplit("/", 1)[-1].strip()
-                if name.startswith("libggml-cpu-") and name.endswith(".so"):
-                    return name.removeprefix("libggml-cpu-").removesuffix(".so")
+                if variant := variant_of(line.rsplit("/", 1)[-1].strip()):
+                    return variant
     except OSError:  # not Linux
         pass
     return None
@@ -98,7 +101,8 @@ class _PrefixCache:
     llama-cpp-python restores the stored state sharing the longest token prefix with a new prompt
     and reads only the rest. Its own LlamaRAMCache also stores every finished reply (~15 MB each);
     this one stores only what `warm` records, so memory stays a few MB and a benchmark's "cold"
-    question really is cold apart from the fixed part."""
+    question really is cold apart from the fixed part. llama-cpp-python only indexes it and tests
+    that it is set."""
 
     def __init__(self):
         from llama_cpp.llama_cache import LlamaRAMCache
@@ -109,18 +113,9 @@ class _PrefixCache:
     def __getitem__(self, key):
         return self._states[key]
 
-    def __contains__(self, key) -> bool:
-        return key in self._states
-
     def __setitem__(self, key, value) -> None:
         if self.recording:
             self._states[key] = value
-
-    def __len__(self) -> int:
-        return len(self._states.cache_state)
-
-    def __bool__(self) -> bool:  # llama-cpp-python tests `if self.cache:`
-        return True
 
 
 class LlamaCppLLM(ChatLLM):

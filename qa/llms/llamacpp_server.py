@@ -5,13 +5,13 @@ not load them itself, so `python -m llama_cpp.server` alone finds no backend. Th
 flags: `python -m qa.llms.llamacpp_server --model M.gguf --host 127.0.0.1 --port 8080`.
 """
 
-import os
-
 
 def main() -> None:
     from qa.llms.llamacpp import load_cpu_backend
+    from qa.settings import QASettings
 
-    load_cpu_backend(os.environ.get("NEWSQA_LLM_CPU_VARIANT") or None)
+    # The same setting as the app's (NEWSQA_LLM_CPU_VARIANT or newsqa.toml).
+    load_cpu_backend(QASettings().llm_cpu_variant or None)
     from llama_cpp.server.__main__ import main as serve
 
     serve()
