@@ -21,11 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-ARTICLES = Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/multihop-rag/articles.jsonl"
+ARTICLES = (
+    Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/multihop-rag/articles.jsonl"
+)
 
 
 def _related(others: list[dict]) -> str:
-    items = "".join(f"<li><a href='/a/{i}'>{html.escape(o['title'])}</a></li>" for i, o in enumerate(others))
+    items = "".join(
+        f"<li><a href='/a/{i}'>{html.escape(o['title'])}</a></li>" for i, o in enumerate(others)
+    )
     return f"<ul class='related'>{items}</ul>"
 
 
@@ -35,34 +39,34 @@ def _paragraphs(body: str) -> list[str]:
 
 def semantic(a: dict, others: list[dict], rng: random.Random) -> str:
     paras = "".join(f"<p>{html.escape(p)}</p>" for p in _paragraphs(a["body"]))
-    return f"""<!doctype html><html><head><title>{html.escape(a['title'])} | {html.escape(a['source'])}</title>
-<meta property="og:title" content="{html.escape(a['title'], quote=True)}">
-<meta property="og:site_name" content="{html.escape(a['source'], quote=True)}">
-<meta property="article:published_time" content="{a['published_at']}">
-<link rel="canonical" href="{html.escape(a['url'], quote=True)}"></head><body>
+    return f"""<!doctype html><html><head><title>{html.escape(a["title"])} | {html.escape(a["source"])}</title>
+<meta property="og:title" content="{html.escape(a["title"], quote=True)}">
+<meta property="og:site_name" content="{html.escape(a["source"], quote=True)}">
+<meta property="article:published_time" content="{a["published_at"]}">
+<link rel="canonical" href="{html.escape(a["url"], quote=True)}"></head><body>
 <div class="cookie">We use cookies to improve your experience. Accept all cookies or manage preferences.</div>
 <header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a>
 <a href="/tech">Tech</a> <a href="/sport">Sport</a> <a href="/login">Sign in</a></nav></header>
-<main><article><h1>{html.escape(a['title'])}</h1><div class="byline">By Staff Reporter</div>
+<main><article><h1>{html.escape(a["title"])}</h1><div class="byline">By Staff Reporter</div>
 {paras}<div class="share">Share this story on Facebook, X and LinkedIn. Copy link.</div></article>
-<aside><h2>More from {html.escape(a['source'])}</h2>{_related(others)}</aside>
+<aside><h2>More from {html.escape(a["source"])}</h2>{_related(others)}</aside>
 <section class="comments"><h3>Comments</h3><p>Great article, thanks for sharing this!</p>
 <p>I completely disagree with the premise here, the numbers do not add up.</p></section></main>
-<footer><p>Copyright 2023 {html.escape(a['source'])}. All rights reserved.</p>
+<footer><p>Copyright 2023 {html.escape(a["source"])}. All rights reserved.</p>
 <p>Terms of use · Privacy policy · Contact us · Advertise with us</p></footer></body></html>"""
 
 
 def div_soup(a: dict, others: list[dict], rng: random.Random) -> str:
     paras = "".join(f"<div class='txt'>{html.escape(p)}</div>" for p in _paragraphs(a["body"]))
-    return f"""<html><head><title>{html.escape(a['title'])} - {html.escape(a['source'])}</title>
-<meta name="date" content="{a['published_at'][:10]}"></head><body>
+    return f"""<html><head><title>{html.escape(a["title"])} - {html.escape(a["source"])}</title>
+<meta name="date" content="{a["published_at"][:10]}"></head><body>
 <div id="menu"><ul><li>News</li><li>Markets</li><li>Opinion</li><li>Video</li><li>Podcasts</li></ul></div>
 <div id="trending"><b>Trending now</b>{_related(others[:3])}</div>
-<div class="content"><div class="headline">{html.escape(a['title'])}</div>
-<div class="dateline">{a['published_at'][:10]}</div><div class="story-body">{paras}</div></div>
+<div class="content"><div class="headline">{html.escape(a["title"])}</div>
+<div class="dateline">{a["published_at"][:10]}</div><div class="story-body">{paras}</div></div>
 <div class="sidebar"><b>Most read</b>{_related(others[3:])}</div>
 <div class="newsletter">Sign up for our daily newsletter. Enter your email address to subscribe.</div>
-<div class="foot">{html.escape(a['source'])} © 2023 · About · Careers · Help</div></body></html>"""
+<div class="foot">{html.escape(a["source"])} © 2023 · About · Careers · Help</div></body></html>"""
 
 
 def cluttered(a: dict, others: list[dict], rng: random.Random) -> str:
@@ -80,11 +84,11 @@ def cluttered(a: dict, others: list[dict], rng: random.Random) -> str:
                     ]
                 )
             )
-    return f"""<html><head><title>{html.escape(a['title'])}</title>
-<meta property="og:site_name" content="{html.escape(a['source'], quote=True)}">
-<meta property="article:published_time" content="{a['published_at']}"></head><body>
-<nav>Home | Latest | Popular | Newsletters | Search</nav><article><header><h1>{html.escape(a['title'])}</h1>
-<p class="meta">Published {a['published_at'][:10]} · 5 min read</p></header>{''.join(parts)}
+    return f"""<html><head><title>{html.escape(a["title"])}</title>
+<meta property="og:site_name" content="{html.escape(a["source"], quote=True)}">
+<meta property="article:published_time" content="{a["published_at"]}"></head><body>
+<nav>Home | Latest | Popular | Newsletters | Search</nav><article><header><h1>{html.escape(a["title"])}</h1>
+<p class="meta">Published {a["published_at"][:10]} · 5 min read</p></header>{"".join(parts)}
 <p class="tags">Topics: News, Business, Technology</p></article>
 <div class="social">Follow us on X, Facebook and Instagram</div>
 <footer>Copyright 2023 · Privacy · Cookie settings</footer></body></html>"""
@@ -159,7 +163,9 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args.articles)
     print(f"{result['pages']} pages (MultiHop-RAG articles in 3 layouts with boilerplate)")
-    print(f"{'extractor':<15}{'precision':>10}{'recall':>8}{'F1':>7}{'title':>7}{'date':>7}{'outlet':>8}{'no text':>9}")
+    print(
+        f"{'extractor':<15}{'precision':>10}{'recall':>8}{'F1':>7}{'title':>7}{'date':>7}{'outlet':>8}{'no text':>9}"
+    )
     for name in ("trafilatura", "beautifulsoup"):
         r = result[name]
         print(

@@ -19,6 +19,7 @@ class BuildOutcome:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (copy, original)
     chunks: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
@@ -47,22 +48,48 @@ def open_index(settings: IndexSettings) -> NewsIndex:
 
 
 def build(
-    paths: list[Path],
+    paths: list[Path | str],
     settings: IndexSettings,
     rebuild: bool = False,
     on_start: Callable[[int], None] = lambda total: None,
     on_progress: Callable[[int], None] = lambda n: None,
 ) -> BuildOutcome:
-    """Load, chunk, embed and save; bad files are reported and the rest still indexed."""
+    """Load, chunk, embed and save; bad files are reported and the rest still indexed.
+    http(s) URLs among the paths are fetched as article pages."""
+    from index.feeds import limits_for
+    from index.fetch import is_url
+    from index.pages import load_pages
+
+    urls = [str(p) for p in paths if is_url(str(p))]
+    loaded = load_paths([Path(p) for p in paths if not is_url(str(p))], settings.max_file_mb)
+    if urls:
+        pages = load_pages(urls, limits_for(settings))
+        loaded.articles += pages.articles
+        loaded.problems += pages.problems
+    where = ", ".join(str(p) for p in paths)
+    return build_articles(
+        loaded.articles, settings, rebuild, on_start, on_progress, loaded.problems, where
+    )
+
+
+def build_articles(
+    loaded_articles: list[Article],
+    settings: IndexSettings,
+    rebuild: bool = False,
+    on_start: Callable[[int], None] = lambda total: None,
+    on_progress: Callable[[int], None] = lambda n: None,
+    problems: list[Problem] | None = None,
+    where: str = "",
+) -> BuildOutcome:
+    """Chunk, embed and save articles already loaded (from files, pages or feeds)."""
     folder = settings.resolved_index_dir()
-    loaded = load_paths(paths, settings.max_file_mb)
-    outcome = BuildOutcome(problems=loaded.problems)
-    if not loaded.articles:
+    outcome = BuildOutcome(problems=list(problems or []))
+    if not loaded_articles:
         if rebuild and NewsIndex.exists(folder):
             # A mistyped path must not empty a working index.
             outcome.problems.append(
                 Problem(
-                    ", ".join(str(p) for p in paths),
+                    where,
                     "nothing to index, so the rebuild did not happen; the index is unchanged",
                 )
             )
@@ -72,9 +99,9 @@ def build(
         index = None
         if not rebuild and NewsIndex.exists(folder):
             index = NewsIndex.open(folder, settings.embed_model, writable=True)
-            articles = keep_others(loaded.articles, index.documents(), outcome.problems)
+            articles = keep_others(loaded_articles, index.documents(), outcome.problems)
         else:
-            articles = loaded.articles
+            articles = loaded_articles
         if index is None:
             embedder = embedder_for(settings)
             index = NewsIndex.create(
@@ -98,7 +125,9 @@ def build(
             outcome.problems.append(Problem(article.origin, msg))
 
         try:
-            report = index.upsert(articles, lazy.chunk, lazy.embed, on_progress, on_error)
+            report = index.upsert(
+                articles, lazy.chunk, lazy.embed, on_progress, on_error, settings.dedup
+            )
             if report.changed or rebuild or not NewsIndex.exists(folder):
                 index.save(settings.flat_max_vectors)
         finally:
@@ -108,6 +137,7 @@ def build(
         report.replaced,
         report.unchanged,
     )
+    outcome.copies = report.copies
     outcome.chunks, outcome.seconds = report.chunks, report.seconds
     return outcome
 
@@ -159,11 +189,16 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def remove(doc_id: str, settings: IndexSettings) -> DocRecord:
+    """Remove one article; copies of it (near-duplicates) are indexed in its place."""
     folder = settings.resolved_index_dir()
     with write_lock(folder):
         index = NewsIndex.open(folder, settings.embed_model, writable=True)
         try:
+            copies = index.copies_of(doc_id)
             record = index.remove(doc_id)
+            if copies:
+                lazy = _LazyEmbedding(settings, index.manifest.embed_dim)
+                index.upsert(copies, lazy.chunk, lazy.embed, dedup=settings.dedup)
         except DocumentNotFoundError:
             index.discard()
             raise

@@ -24,8 +24,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("index", help="build, list and edit the article index")
     isub = parser.add_subparsers(dest="index_cmd", required=True)
 
-    b = isub.add_parser("build", help="index files or folders (.txt .md .html .json .jsonl)")
-    b.add_argument("paths", nargs="+", type=Path)
+    b = isub.add_parser(
+        "build", help="index files, folders (.txt .md .html .json .jsonl) or article URLs"
+    )
+    # str, not Path: Path("https://x") would fold the "//".
+    b.add_argument("paths", nargs="+", metavar="PATH|URL")
     b.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
     b.add_argument("--rebuild", action="store_true", help="start a new index from these paths")
     b.set_defaults(func=cmd_build)
@@ -78,6 +81,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         style = "red" if problem.severity == "error" else "yellow"
         err.print(f"[{style}]{problem}[/{style}]", highlight=False)
     rate = outcome.chunks / outcome.seconds if outcome.seconds else 0.0
+    for copy, original in outcome.copies:
+        err.print(f"{copy}: near-duplicate of {original}; cited with it, not indexed again")
     err.print(
         f"{len(outcome.added)} added, {len(outcome.replaced)} replaced, "
         f"{len(outcome.unchanged)} unchanged; {outcome.chunks} chunks in "
@@ -94,11 +99,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         err.print(f"[red]error:[/red] {exc}")
         return 2
     docs = manifest.documents
-    table = Table("id", "title", "source", "published", "chunks")
+    copies = {d: r.duplicate_of for d, r in docs.items() if r.duplicate_of}
+    columns = ["id", "title", "source", "published", "chunks"] + (["copy of"] if copies else [])
+    table = Table(*columns)
     for doc_id, rec in sorted(docs.items()):
-        table.add_row(doc_id, rec.title, rec.source or "", rec.published_at or "", str(rec.chunks))
+        row = [doc_id, rec.title, rec.source or "", rec.published_at or "", str(rec.chunks)]
+        table.add_row(*row, *([rec.duplicate_of or ""] if copies else []))
     out.print(table)
     out.print(f"{len(docs)} documents, {sum(r.chunks for r in docs.values())} chunks")
+    if copies:
+        # The groups: each original with the outlets that ran a near-copy of it.
+        out.print(f"near-duplicates: {len(copies)} copies of {len(set(copies.values()))} articles")
+        for original in sorted(set(copies.values())):
+            outlets = [docs[c].source or c for c, o in sorted(copies.items()) if o == original]
+            head = docs[original].source or original if original in docs else original
+            out.print(f"  {original} ({head}) also reported by {', '.join(outlets)}")
     out.print(f"vectors: {VectorIndexInfo(**manifest.vector_index).describe()}")
     out.print(f"embedded by: {manifest.embed_model} ({manifest.embed_dim} dimensions)")
     return 0

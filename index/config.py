@@ -52,6 +52,16 @@ class IndexSettings(NewsqaSettings):
     chunk_overlap: int = 20
     embed_batch_size: int = 32
     max_file_mb: float = 20.0
+    # Near-duplicates from another outlet (syndicated copy) are recorded as copies of the
+    # article already indexed, not chunked again (index/dedup.py).
+    dedup: bool = True
+    # Fetching feeds and pages (index/fetch.py).
+    fetch_timeout_s: float = 10.0
+    fetch_max_mb: float = 5.0
+    fetch_max_redirects: int = 5
+    # Hosts the chat UI may fetch feeds from. Empty: the UI cannot add feeds (a URL box in a
+    # page served to others would let anyone make the server fetch internal addresses).
+    ui_fetch_hosts: list[str] = []
     # Torch threads for embedding: all cores for builds (the QA settings lower it while the LLM
     # shares the two cores).
     embed_threads: int = 2

@@ -25,7 +25,9 @@ def canonical_url(url: str) -> str:
     """The URL that names an article: no fragment, no tracking parameters, lower-case host."""
     parts = urlsplit(url.strip())
     query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith(TRACKING)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.startswith(TRACKING)
     ]
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
@@ -65,7 +67,10 @@ def article_from_page(
         url=canonical_url(page_url) if page_url else None,
         author=(doc.author or "").strip() or None,
         # The page's own published-time tag first: trafilatura's date guesses from the text.
-        published_at=_date(meta.get("date")) or _date(doc.date) or fallback_date or date_in_text(text),
+        published_at=_date(meta.get("date"))
+        or _date(doc.date)
+        or fallback_date
+        or date_in_text(text),
         id_given=bool(page_url),
     )
 

@@ -111,7 +111,9 @@ def _fetch(
                 if response.status_code == 304:
                     return Fetched(current, 304, etag=etag, last_modified=last_modified)
                 if response.status_code >= 400:
-                    raise FetchError(f"{current}: HTTP {response.status_code} {response.reason_phrase}")
+                    raise FetchError(
+                        f"{current}: HTTP {response.status_code} {response.reason_phrase}"
+                    )
                 ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 if ctype and not any(kind in ctype for kind in accept):
                     raise FetchError(
@@ -136,7 +138,9 @@ def _fetch(
 def _read_capped(response: httpx.Response, url: str, limits: FetchLimits, deadline: float) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
-        raise FetchError(f"{url}: {int(declared):,} bytes, over the {limits.max_bytes:,}-byte limit")
+        raise FetchError(
+            f"{url}: {int(declared):,} bytes, over the {limits.max_bytes:,}-byte limit"
+        )
     chunks, size = [], 0
     for chunk in response.iter_bytes():
         size += len(chunk)

@@ -21,6 +21,8 @@ class DocRecord:
     published_at: str | None = None
     url: str | None = None
     indexed_at: str = ""
+    # A near-duplicate (index/dedup.py): the id of the article whose chunks answer for it.
+    duplicate_of: str | None = None
 
 
 @dataclass

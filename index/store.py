@@ -21,6 +21,8 @@ from llama_index.core.schema import MetadataMode, TextNode
 
 from index.articles import Article
 from index.config import FLAT_MAX_VECTORS
+from index.dedup import COPIES_FILE, Duplicates, signature, similarity
+from index.dedup import FILE as DUPLICATES_FILE
 from index.embedding import same_space
 from index.errors import DocumentNotFoundError, NewsqaError
 from index.faiss_store import FaissStore
@@ -52,6 +54,8 @@ class BuildReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # (copy, original): near-duplicates of indexed articles, recorded without chunks
+    copies: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
     seconds: float = 0.0
 
@@ -75,6 +79,8 @@ class NewsIndex:
         self.store = store
         self._work = work  # the tmp- version folder a writable index saves into
         self.version: str | None = None  # the v- folder it was read from
+        self._dups: Duplicates | None = None  # loaded when a write needs it
+        self._copies_by_original: dict[str, tuple[str, ...]] | None = None
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -154,6 +160,47 @@ class NewsIndex:
     def documents(self) -> dict[str, DocRecord]:
         return dict(self.manifest.documents)
 
+    def also_reported_by(self, doc_id: str) -> tuple[str, ...]:
+        """The outlets (or titles) of the copies of an indexed article, for its citations."""
+        if self._copies_by_original is None:
+            groups: dict[str, list[str]] = {}
+            for rec in self.manifest.documents.values():
+                if rec.duplicate_of:
+                    groups.setdefault(rec.duplicate_of, []).append(rec.source or rec.title)
+            self._copies_by_original = {k: tuple(dict.fromkeys(v)) for k, v in groups.items()}
+        return self._copies_by_original.get(doc_id, ())
+
+    def copies_of(self, doc_id: str) -> list[Article]:
+        return [
+            self.duplicates.copies[d]
+            for d, rec in self.manifest.documents.items()
+            if rec.duplicate_of == doc_id and d in self.duplicates.copies
+        ]
+
+    @property
+    def duplicates(self) -> Duplicates:
+        if self._dups is None:
+            self._dups = self._load_duplicates()
+        return self._dups
+
+    def _load_duplicates(self) -> Duplicates:
+        version = self.folder / self.version if self.version else None
+        if version is None:
+            return Duplicates()
+        if (version / DUPLICATES_FILE).is_file():
+            return Duplicates.load(version)
+        # An index from before duplicates were tracked: signatures from its stored chunks.
+        dups = Duplicates()
+        texts: dict[str, list[str]] = {}
+        for _, node in self.store.text.all_nodes():
+            doc = node.metadata.get("doc_id", node.ref_doc_id or "")
+            texts.setdefault(doc, []).append(node.get_content(metadata_mode=MetadataMode.NONE))
+        for doc_id, parts in texts.items():
+            if doc_id in self.manifest.documents:
+                source = self.manifest.documents[doc_id].source
+                dups.add_original(doc_id, signature(" ".join(parts)), source)
+        return dups
+
     # ---- changing ------------------------------------------------------------------------
 
     def upsert(
@@ -163,11 +210,13 @@ class NewsIndex:
         embed: Callable[[list[str]], list[list[float]]],
         progress: Callable[[int], None] = lambda n: None,
         on_error: Callable[[Article, Exception], None] | None = None,
+        dedup: bool = True,
     ) -> BuildReport:
         """Add new articles, replace changed ones, leave identical ones alone.
 
-        An article the chunker cannot split goes to `on_error` (when given) and is skipped;
-        the others are still indexed.
+        A near-duplicate of an indexed article from another outlet (index/dedup.py) is recorded
+        as its copy, without chunks. An article the chunker cannot split goes to `on_error`
+        (when given) and is skipped; the others are still indexed.
         """
         started = time.perf_counter()
         report = BuildReport()
@@ -191,17 +240,32 @@ class NewsIndex:
                 progress(1)
             pending.clear()
 
-        for article in articles:
+        queue = list(articles)
+        while queue:
+            article = queue.pop(0)
             old = self.manifest.documents.get(article.doc_id)
             if old and old.content_hash == article.content_hash and old.chunking == chunking:
                 report.unchanged.append(article.doc_id)
                 progress(1)
                 continue
+            if dedup:
+                sig = signature(article.body)
+                original = self.duplicates.find(sig, article.doc_id, article.source)
+                if original is not None:
+                    if any(a.doc_id == article.doc_id for a, _ in pending):
+                        flush()
+                    self._record_copy(article, original, sig, report)
+                    progress(1)
+                    continue
+                queue.extend(self._detach_copies(article.doc_id, sig))
+                self.duplicates.add_original(article.doc_id, sig, article.source)
             if any(a.doc_id == article.doc_id for a, _ in pending):
                 flush()  # the same id twice in one build: the later one replaces the first
             try:
                 nodes = chunker(article)
             except (ValueError, RecursionError) as exc:
+                if dedup:
+                    self.duplicates.drop(article.doc_id)
                 if on_error is None:
                     raise
                 on_error(article, exc)
@@ -214,26 +278,58 @@ class NewsIndex:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _apply(
-        self, article: Article, nodes: list[TextNode], chunking: str, report: BuildReport
-    ) -> None:
-        if article.doc_id in self.manifest.documents:
-            self.store.delete(article.doc_id)
+    def _record_copy(self, article: Article, original: str, sig, report: BuildReport) -> None:
+        old = self.manifest.documents.get(article.doc_id)
+        if old is not None:
+            if old.chunks:
+                self.store.delete(article.doc_id)
             report.replaced.append(article.doc_id)
+            for rec in self.manifest.documents.values():
+                if rec.duplicate_of == article.doc_id:  # its own copies follow it
+                    rec.duplicate_of = original
         else:
             report.added.append(article.doc_id)
-        self.store.add(nodes)
-        self.manifest.documents[article.doc_id] = DocRecord(
+        self.duplicates.add_copy(article, sig)
+        self.manifest.documents[article.doc_id] = self._record(article, 0, original)
+        self._copies_by_original = None
+        report.copies.append((article.doc_id, original))
+
+    def _detach_copies(self, doc_id: str, sig) -> list[Article]:
+        """Copies of `doc_id` its new text no longer resembles: indexed in their own right."""
+        detached = []
+        for copy in self.copies_of(doc_id):
+            if similarity(self.duplicates.signatures[copy.doc_id], sig) < self.duplicates.threshold:
+                self.manifest.documents.pop(copy.doc_id)
+                self.duplicates.drop(copy.doc_id)
+                detached.append(copy)
+        self._copies_by_original = None
+        return detached
+
+    def _record(self, article: Article, chunks: int, duplicate_of: str | None = None) -> DocRecord:
+        return DocRecord(
             title=article.title,
             content_hash=article.content_hash,
-            chunks=len(nodes),
+            chunks=chunks,
             origin=article.origin,
-            chunking=chunking,
+            chunking=self.manifest.chunking,
             source=article.source,
             published_at=article.published_at,
             url=article.url,
             indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            duplicate_of=duplicate_of,
         )
+
+    def _apply(
+        self, article: Article, nodes: list[TextNode], chunking: str, report: BuildReport
+    ) -> None:
+        if article.doc_id in self.manifest.documents:
+            if self.manifest.documents[article.doc_id].chunks:
+                self.store.delete(article.doc_id)
+            report.replaced.append(article.doc_id)
+        else:
+            report.added.append(article.doc_id)
+        self.store.add(nodes)
+        self.manifest.documents[article.doc_id] = self._record(article, len(nodes))
         report.chunks += len(nodes)
 
     def remove(self, doc_id: str) -> DocRecord:
@@ -246,8 +342,17 @@ class NewsIndex:
                 else f"{len(ids)} documents; see: newsqa index list"
             )
             raise DocumentNotFoundError(f"no document {doc_id!r} in {self.folder} ({hint})")
-        self.store.delete(doc_id)
-        return self.manifest.documents.pop(doc_id)
+        record = self.manifest.documents.pop(doc_id)
+        if record.chunks:
+            self.store.delete(doc_id)
+        # Its copies lose their original: detached here, re-indexed by the caller (copies_of
+        # before the removal), the first one taking over as the original.
+        for rec_id, rec in list(self.manifest.documents.items()):
+            if rec.duplicate_of == doc_id:
+                self.manifest.documents.pop(rec_id)
+        self.duplicates.drop(doc_id)
+        self._copies_by_original = None
+        return record
 
     # ---- saving --------------------------------------------------------------------------
 
@@ -258,6 +363,7 @@ class NewsIndex:
         tmp, self._work = self._work, None
         name = tmp.name.removeprefix("tmp-")
         self.store.persist(str(tmp), flat_max=flat_max)
+        self._save_duplicates(tmp)
         self.manifest.vector_index = self.store.info.to_dict()
         self.manifest.save(tmp)
         for child in tmp.rglob("*"):
@@ -272,6 +378,16 @@ class NewsIndex:
         self.version = name
         _fsync(self.folder)
         self._drop_old_versions(keep={name, previous} - {None})
+
+    def _save_duplicates(self, tmp: Path) -> None:
+        if self._dups is not None:
+            self._dups.save(tmp)
+            return
+        # Untouched by this write: the files carry over (loading 100k signatures would not).
+        old = self.folder / self.version if self.version else None
+        for name in (DUPLICATES_FILE, COPIES_FILE):
+            if old is not None and (old / name).is_file():
+                shutil.copyfile(old / name, tmp / name)
 
     def discard(self) -> None:
         """Drop a writable index's unsaved work (a build that changed nothing)."""

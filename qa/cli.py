@@ -49,7 +49,8 @@ def print_answer(answer: Answer) -> None:
     print(answer.text)
     for c in answer.citations:
         p = c.passage
-        meta = ", ".join(x for x in (p.source, p.published_at) if x)
+        also = f"also reported by {', '.join(p.also_reported_by)}" if p.also_reported_by else None
+        meta = ", ".join(x for x in (p.source, p.published_at, also) if x)
         print(f"\n[{c.n}] {p.title}" + (f" ({meta})" if meta else ""))
         print(f'    "{c.quote}"')
 

@@ -121,9 +121,10 @@ class Retriever:
     def _passage(self, hit: NodeWithScore, query_vec: list[float]) -> Passage:
         node = hit.node
         meta = node.metadata
+        doc_id = meta.get("doc_id", node.ref_doc_id or "")
         return Passage(
             node_id=node.node_id,
-            doc_id=meta.get("doc_id", node.ref_doc_id or ""),
+            doc_id=doc_id,
             title=meta.get("title", ""),
             text=node.get_content(),
             source=meta.get("source"),
@@ -133,6 +134,7 @@ class Retriever:
             end=node.end_char_idx,
             score=float(hit.score or 0.0),
             similarity=self.index.store.similarity(query_vec, node.node_id),
+            also_reported_by=self.index.also_reported_by(doc_id),
         )
 
 

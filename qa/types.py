@@ -16,6 +16,7 @@ class Passage:
     end: int | None = None
     score: float = 0.0  # fused retrieval score
     similarity: float = 0.0  # dense cosine to the (standalone) question
+    also_reported_by: tuple[str, ...] = ()  # outlets that ran a near-copy of this article
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Citation:
             "doc_id": p.doc_id,
             "title": p.title,
             "source": p.source,
+            "also_reported_by": list(p.also_reported_by),
             "published_at": p.published_at,
             "text": p.text,
             "quote": self.quote,

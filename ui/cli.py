@@ -10,12 +10,14 @@ from index.errors import NewsqaError
 
 def build_parser() -> argparse.ArgumentParser:
     from index import cli as index_cli
+    from index import feeds_cli
 
     parser = argparse.ArgumentParser(
         prog="newsqa", description="Question answering over news articles, with citations."
     )
     sub = parser.add_subparsers(dest="cmd", required=True)
     index_cli.add_parser(sub)
+    feeds_cli.add_parser(sub)
     for module in ("qa.cli", "ui.chat_cli", "eval.cli", "qa.model_cli"):
         try:
             mod = __import__(module, fromlist=["add_parser"])

@@ -28,7 +28,8 @@ def sources_html(answer: Answer | None) -> str:
 
 def _source(c: Citation) -> str:
     p = c.passage
-    meta = " · ".join(html.escape(x) for x in (p.source, p.published_at) if x)
+    also = f"also reported by {', '.join(p.also_reported_by)}" if p.also_reported_by else None
+    meta = " · ".join(html.escape(x) for x in (p.source, p.published_at, also) if x)
     before = html.escape(p.text[: c.start])
     quote = html.escape(p.text[c.start : c.end])
     after = html.escape(p.text[c.end :])

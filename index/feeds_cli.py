@@ -1,0 +1,110 @@
+"""`newsqa feeds add|list|remove|refresh`: follow outlets' RSS/Atom feeds."""
+
+import argparse
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from index import feeds
+from index.cli import err, out
+from index.config import IndexSettings
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("feeds", help="follow RSS/Atom feeds and index their new articles")
+    fsub = parser.add_subparsers(dest="feeds_cmd", required=True)
+
+    a = fsub.add_parser("add", help="follow a feed URL, or every feed an OPML or text file lists")
+    a.add_argument("source", metavar="URL|FILE")
+    a.add_argument("--index", type=Path)
+    a.set_defaults(func=cmd_add)
+
+    ls = fsub.add_parser("list", help="show followed feeds, last refresh and item counts")
+    ls.add_argument("--index", type=Path)
+    ls.set_defaults(func=cmd_list)
+
+    rm = fsub.add_parser("remove", help="stop following a feed (its articles stay indexed)")
+    rm.add_argument("url")
+    rm.add_argument("--index", type=Path)
+    rm.set_defaults(func=cmd_remove)
+
+    r = fsub.add_parser("refresh", help="poll every feed once and index what is new or changed")
+    r.add_argument("urls", nargs="*", metavar="URL", help="only these feeds (default: all)")
+    r.add_argument("--index", type=Path)
+    r.set_defaults(func=cmd_refresh)
+
+
+def _settings(args: argparse.Namespace) -> IndexSettings:
+    return IndexSettings(**({"index_dir": args.index} if args.index else {}))
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    for feed in feeds.add_feeds(args.source, settings):
+        err.print(f"following {feed.url} ({feed.title or 'untitled'})")
+    err.print("fetch their articles with: newsqa feeds refresh")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    followed = feeds.load_feeds(_settings(args))
+    table = Table("feed", "title", "items", "last refresh", "status")
+    for feed in followed.values():
+        table.add_row(
+            feed.url, feed.title, str(len(feed.items)), feed.last_refresh or "", feed.last_status
+        )
+    out.print(table)
+    out.print(f"{len(followed)} feeds")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    feed = feeds.remove_feed(args.url, _settings(args))
+    err.print(f"stopped following {feed.url}; its {len(feed.items)} articles stay indexed")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    state = {"task": None}
+
+    def on_feed(url: str) -> None:
+        err.print(f"polling {url}", highlight=False)
+
+    def on_start(total: int) -> None:
+        progress.start()
+        state["task"] = progress.add_task("indexing", total=total)
+
+    def on_progress(n: int) -> None:
+        if state["task"] is not None:
+            progress.advance(state["task"], n)
+
+    try:
+        outcome = feeds.refresh(settings, args.urls or None, on_feed, on_start, on_progress)
+    finally:
+        progress.stop()
+    for report in outcome.feeds:
+        style = "red" if report.status == "error" else ("yellow" if report.problems else "green")
+        err.print(f"[{style}]{report.url}: {feeds.status_line(report)}[/{style}]", highlight=False)
+        for problem in report.problems[1:]:
+            err.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+    if outcome.build is not None:
+        b = outcome.build
+        for copy, original in b.copies:
+            err.print(f"{copy}: near-duplicate of {original}; cited with it, not indexed again")
+        err.print(
+            f"{len(b.added)} added, {len(b.replaced)} replaced, {len(b.unchanged)} unchanged; "
+            f"{b.chunks} chunks in {b.seconds:.1f} s -> {settings.resolved_index_dir()}"
+        )
+    if not outcome.feeds:
+        err.print("no feeds followed; add one with: newsqa feeds add URL")
+    return 1 if outcome.failed else 0
