@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import lxml.html
 from lxml import etree
 
 from index import builder
@@ -139,7 +140,11 @@ def add_feeds(
         feeds = load_feeds(settings)
         with make_client(limits) as client:
             for url in urls:
-                got = fetch(url, FEED_TYPES, limits, client=client)
+                got = fetch(url, FEED_TYPES + PAGE_TYPES, limits, client=client)
+                if any(kind in got.content_type for kind in PAGE_TYPES):
+                    # An outlet's home page: follow the feed it names, as feed readers do.
+                    url = feed_link_in(got.body, got.url)
+                    got = fetch(url, FEED_TYPES, limits, client=client)
                 parsed = parse_feed(got.body, url)
                 feed = feeds.get(url) or Feed(url=url, added_at=_now())
                 feed.title = parsed.feed.get("title", "") or feed.title
@@ -182,6 +187,21 @@ def feed_urls_in(path: Path) -> list[str]:
     if not urls:
         raise BadInputError(f"{path}: lists no feed URLs")
     return urls
+
+
+def feed_link_in(html: bytes, url: str) -> str:
+    """The feed a web page announces with <link rel="alternate" type="application/rss+xml">."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, etree.ParserError):
+        root = None
+    if root is not None:
+        for link in root.iter("link"):
+            kind = (link.get("type") or "").lower()
+            if "alternate" in (link.get("rel") or "").lower() and ("rss" in kind or "atom" in kind):
+                if link.get("href"):
+                    return urljoin(url, link.get("href"))
+    raise FetchError(f"{url}: a web page, not an RSS or Atom feed, and it names no feed")
 
 
 def parse_feed(body: bytes, url: str) -> feedparser.FeedParserDict:
@@ -332,7 +352,9 @@ def _with_id(article: Article, url: str) -> Article:
 
 
 def _fingerprint(entry) -> str:
-    parts = [entry.get(k, "") for k in ("id", "link", "title", "updated", "published", "summary")]
+    # "updated" read only when the entry has it: feedparser warns when it falls back.
+    keys = ("id", "link", "title", "published", "summary")
+    parts = [entry.get(k, "") for k in keys] + [dict.get(entry, "updated", "")]
     return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 

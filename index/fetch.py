@@ -15,6 +15,7 @@ from index.errors import NewsqaError
 
 FEED_TYPES = ("xml", "rss", "atom", "text/plain")  # sloppy servers send feeds as text/plain
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class FetchError(NewsqaError):
@@ -101,15 +102,15 @@ def _fetch(
         _check_url(current, limits)
         try:
             with client.stream("GET", current, headers=headers) as response:
-                if response.is_redirect:
-                    target = urljoin(current, response.headers.get("location", ""))
+                if response.status_code == 304:
+                    return Fetched(current, 304, etag=etag, last_modified=last_modified)
+                if response.status_code in REDIRECTS and "location" in response.headers:
+                    target = urljoin(current, response.headers["location"])
                     if target in seen:
                         raise FetchError(f"{url}: redirect loop ({' -> '.join(seen + [target])})")
                     seen.append(target)
                     current = target
                     continue
-                if response.status_code == 304:
-                    return Fetched(current, 304, etag=etag, last_modified=last_modified)
                 if response.status_code >= 400:
                     raise FetchError(
                         f"{current}: HTTP {response.status_code} {response.reason_phrase}"
