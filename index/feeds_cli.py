@@ -4,7 +4,6 @@ import argparse
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from index import feeds
 from index.cli import err, out
@@ -49,12 +48,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     followed = feeds.load_feeds(_settings(args))
-    table = Table("feed", "title", "items", "last refresh", "status")
+    # A line per feed, its URL whole (a table would cut it at the terminal's width).
     for feed in followed.values():
-        table.add_row(
-            feed.url, feed.title, str(len(feed.items)), feed.last_refresh or "", feed.last_status
+        out.print(feed.url, highlight=False)
+        when = f"refreshed {feed.last_refresh}" if feed.last_refresh else "never refreshed"
+        out.print(
+            f"  {feed.title or 'untitled'} · {len(feed.items)} items · {when} · {feed.last_status}",
+            highlight=False,
         )
-    out.print(table)
     out.print(f"{len(followed)} feeds")
     return 0
 

@@ -282,3 +282,51 @@ def test_fetch_limits(site):
     site.routes["/hop"] = Route(status=301, location="http://example.org/elsewhere")
     with pytest.raises(FetchError, match="not allowed"):  # a redirect is checked like a URL
         fetch(site.url("/hop"), PAGE_TYPES, FetchLimits(allowed_hosts=frozenset({"127.0.0.1"})))
+
+
+def test_documents_tab_follows_feeds_only_on_allowed_hosts_and_refreshes(site, settings, seed_copy):
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+    from ui import documents
+
+    qa_settings = QASettings(**settings.model_dump())
+    answerer = Answerer(qa_settings)
+    link = publish(site, "dam", *STORIES["dam"])
+    feed_url = publish_feed(site, "/feed.xml", "Valley News", [(link, STORIES["dam"][0])])
+
+    refused = documents.follow_feed(answerer, feed_url)
+    assert not refused.ok and "--fetch-host" in refused.message
+    qa_settings.ui_fetch_hosts = ["news.example.org"]
+    other = documents.follow_feed(answerer, feed_url)
+    assert not other.ok and "not allowed" in other.message
+    assert feeds.load_feeds(qa_settings) == {}
+
+    qa_settings.ui_fetch_hosts = ["127.0.0.1"]
+    assert documents.follow_feed(answerer, feed_url).ok
+    assert documents.feed_rows(answerer)[0][:3] == [feed_url, "Valley News", 0]
+    report = documents.refresh_feeds(answerer)
+    assert report.ok and "1 new" in report.message
+    row = documents.feed_rows(answerer)[0]
+    assert row[2] == 1 and row[3] and row[4].startswith("ok: 1 new")
+    # The chat answers from it at once: the answerer reloaded the index.
+    assert link in answerer.index.documents()
+    hits = answerer.retriever.retrieve("How many homes will the new river dam power?", top_k=2)
+    assert hits[0].doc_id == link
+
+
+def test_feeds_commands(site, settings, capsys):
+    link = publish(site, "library", *STORIES["library"])
+    feed_url = publish_feed(site, "/feed.xml", "Valley News", [(link, STORIES["library"][0])])
+    at = ["--index", str(settings.index_dir)]
+    assert newsqa(["feeds", "add", feed_url, *at]) == 0
+    assert newsqa(["feeds", "refresh", *at]) == 0
+    assert "1 new, 0 updated, 0 unchanged" in capsys.readouterr().err
+    assert newsqa(["feeds", "list", *at]) == 0
+    listed = capsys.readouterr().out
+    assert feed_url in listed and "Valley News" in listed
+    site.routes.pop("/feed.xml")
+    assert newsqa(["feeds", "refresh", *at]) == 1  # a failing feed: a clear line, rc 1
+    assert "HTTP 404" in capsys.readouterr().err
+    assert newsqa(["feeds", "remove", site.url("/other.xml"), *at]) == 1
+    assert newsqa(["feeds", "remove", feed_url, *at]) == 0
+    assert link in builder.list_documents(settings)  # its articles stay

@@ -129,7 +129,7 @@ def build_app(answerer: Answerer) -> gr.Blocks:
         with gr.Tab("Documents"):
             table = gr.Dataframe(
                 documents.document_rows(answerer),
-                headers=["id", "title", "source", "published", "chunks"],
+                headers=["id", "title", "source", "published", "chunks", "copy of"],
                 interactive=False,
                 elem_id="documents",
             )
@@ -144,6 +144,25 @@ def build_app(answerer: Answerer) -> gr.Blocks:
                 doc_pick = gr.Dropdown(sorted(answerer.index.documents()), label="Document")
                 drop = gr.Button("Remove", variant="stop")
             status = gr.Markdown(elem_id="doc-status")
+            with gr.Accordion("Feeds", open=False, elem_id="feeds-section"):
+                feed_table = gr.Dataframe(
+                    documents.feed_rows(answerer),
+                    headers=documents.FEED_HEADERS,
+                    interactive=False,
+                    elem_id="feeds",
+                )
+                allowed = answerer.settings.ui_fetch_hosts
+                with gr.Row():
+                    feed_url = gr.Textbox(
+                        label="Feed URL (RSS or Atom, or an outlet's home page)",
+                        placeholder=f"allowed hosts: {', '.join(allowed)}"
+                        if allowed
+                        else "off: start the chat with --fetch-host HOST to allow hosts",
+                        interactive=bool(allowed),
+                        elem_id="feed-url",
+                    )
+                    follow = gr.Button("Follow", elem_id="follow-feed", interactive=bool(allowed))
+                refresh_now = gr.Button("Refresh feeds now", elem_id="refresh-feeds")
 
         def respond(message, messages, k, srcs, since_, until_, recent_):
             if not message or not message.strip():
@@ -188,15 +207,28 @@ def build_app(answerer: Answerer) -> gr.Blocks:
                 message,
                 gr.update(choices=sources_choices()),
                 gr.update(samples=[[q] for q in example_questions(answerer)]),
+                documents.feed_rows(answerer),
             )
 
-        outs = [table, doc_pick, status, source_filter, examples]
+        outs = [table, doc_pick, status, source_filter, examples, feed_table]
 
         def do_upload(paths, progress=gr.Progress()):  # noqa: B008 (Gradio injects it)
             report = documents.upload(answerer, paths or [], lambda f, m: progress(f, desc=m))
             return refreshed(report.message)
 
         add.click(do_upload, files, outs, api_name=False)
+        follow.click(
+            lambda url: refreshed(documents.follow_feed(answerer, url).message),
+            feed_url,
+            outs,
+            api_name=False,
+        )
+
+        def do_refresh(progress=gr.Progress()):  # noqa: B008 (Gradio injects it)
+            report = documents.refresh_feeds(answerer, lambda f, m: progress(f, desc=m))
+            return refreshed(report.message)
+
+        refresh_now.click(do_refresh, None, outs, api_name=False)
         app.load(lambda: refreshed(""), None, outs, api_name=False)
         drop.click(
             lambda d: refreshed(documents.remove(answerer, d).message),

@@ -17,6 +17,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="serve a non-loopback --host without --auth (anyone who can reach it may upload "
         "and remove articles)",
     )
+    p.add_argument(
+        "--fetch-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="let the page follow feeds on this host (repeatable; default: none, the page "
+        "cannot make the server fetch anything)",
+    )
     p.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
     p.set_defaults(func=cmd_chat)
 
@@ -45,7 +53,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             "can upload and remove articles",
             file=sys.stderr,
         )
-    launch(args.host, args.port, auth, settings_from(args))  # errors: see ui.cli.main
+    settings = settings_from(args)
+    if args.fetch_host:
+        settings.ui_fetch_hosts = [*settings.ui_fetch_hosts, *args.fetch_host]
+    launch(args.host, args.port, auth, settings)  # errors: see ui.cli.main
     return 0
 
 

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index import builder
+from index import builder, feeds
 from index.articles import origin_file
-from index.errors import DocumentNotFoundError
+from index.errors import DocumentNotFoundError, NewsqaError
 from index.loaders import SUPPORTED
 from qa.answerer import Answerer
 
@@ -21,7 +21,14 @@ class UploadReport:
 def document_rows(answerer: Answerer) -> list[list]:
     docs = answerer.index.documents()
     return [
-        [doc_id, rec.title, rec.source or "", rec.published_at or "", rec.chunks]
+        [
+            doc_id,
+            rec.title,
+            rec.source or "",
+            rec.published_at or "",
+            rec.chunks,
+            rec.duplicate_of or "",
+        ]
         for doc_id, rec in sorted(
             docs.items(), key=lambda kv: kv[1].published_at or "", reverse=True
         )
@@ -106,3 +113,71 @@ def remove(answerer: Answerer, doc_id: str | None) -> UploadReport:
         return UploadReport(f"❌ {exc}", False)
     answerer.reload()
     return UploadReport(f"🗑️ removed **{record.title}** ({record.chunks} chunks)", True)
+
+
+# ---- feeds ---------------------------------------------------------------------------------
+
+FEED_HEADERS = ["feed", "title", "items", "last refresh", "status"]
+
+
+def feed_rows(answerer: Answerer) -> list[list]:
+    return [
+        [f.url, f.title, len(f.items), f.last_refresh or "", f.last_status]
+        for f in feeds.load_feeds(answerer.settings).values()
+    ]
+
+
+def follow_feed(answerer: Answerer, url: str | None) -> UploadReport:
+    """Follow a feed from the page: only on hosts the person running the server allowed
+    (ui_fetch_hosts / --fetch-host), so a page served to others cannot fetch internal URLs."""
+    url = (url or "").strip()
+    if not url:
+        return UploadReport("Enter a feed URL first.", False)
+    hosts = frozenset(h.lower() for h in answerer.settings.ui_fetch_hosts)
+    if not hosts:
+        return UploadReport(
+            "❌ Adding feeds here is off: start the chat with `--fetch-host HOST` for each "
+            "outlet to allow, or follow feeds with `newsqa feeds add URL`.",
+            False,
+        )
+    try:
+        added = feeds.add_feeds(url, answerer.settings, allowed_hosts=hosts)
+    except NewsqaError as exc:
+        return UploadReport(f"❌ {exc}", False)
+    names = ", ".join(f"**{f.title or f.url}**" for f in added)
+    return UploadReport(f"📰 following {names}; press *Refresh feeds now* to fetch it", True)
+
+
+def refresh_feeds(
+    answerer: Answerer, on_progress: Callable[[float, str], None] = lambda f, msg: None
+) -> UploadReport:
+    total = {"n": 1, "done": 0}
+
+    def start(n: int) -> None:
+        total["n"] = max(n, 1)
+        on_progress(0.0, f"indexing {n} article(s)")
+
+    def step(n: int) -> None:
+        total["done"] += n
+        on_progress(total["done"] / total["n"], f"indexed {total['done']} of {total['n']}")
+
+    try:
+        outcome = feeds.refresh(
+            answerer.settings,
+            on_feed=lambda url: on_progress(0.0, f"polling {url}"),
+            on_start=start,
+            on_progress=step,
+        )
+    except NewsqaError as exc:
+        return UploadReport(f"❌ {exc}", False)
+    if not outcome.feeds:
+        return UploadReport("No feeds followed yet.", False)
+    lines = []
+    for report in outcome.feeds:
+        icon = "❌" if report.status == "error" else ("⚠️" if report.problems else "✅")
+        lines.append(f"{icon} **{report.url}**: {feeds.status_line(report)}")
+    if outcome.build is not None:
+        for copy, original in outcome.build.copies:
+            lines.append(f"🔁 {copy}: same story as {original}, cited with it")
+        answerer.reload()
+    return UploadReport("\n\n".join(lines), not outcome.failed)
