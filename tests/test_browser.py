@@ -50,7 +50,19 @@ def app_url(seed_index_dir, tmp_path_factory):
     )
     log = open(folder / "app.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "chat", "--port", str(port), "--index", str(index)],
+        # --fetch-host: the page may follow feeds on the local news site of the feeds test.
+        [
+            sys.executable,
+            "-m",
+            "ui.cli",
+            "chat",
+            "--port",
+            str(port),
+            "--index",
+            str(index),
+            "--fetch-host",
+            "127.0.0.1",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -182,3 +194,39 @@ def test_upload_an_article_and_ask_about_it(page, tmp_path):
     assert (
         "Harbor bridge reopens" in page.locator("#sources details[open] summary").first.inner_text()
     )
+
+
+def test_follow_a_feed_and_refresh_it(page):
+    from tests.newsserver import NewsServer, Route, rss
+    from tests.newsserver import page as article_page
+
+    site = NewsServer().start()
+    try:
+        link = site.url("/valley/dam")
+        site.routes["/valley/dam"] = Route(
+            article_page(
+                "River dam opens after six years",
+                "The new river dam opened on Friday after six years of construction.\n"
+                "Engineers said it will supply power to forty thousand homes in the valley "
+                "and protect the towns from the spring floods of recent years.",
+                "Valley News",
+                link,
+            )
+        )
+        site.routes["/feed.xml"] = Route(
+            rss("Valley News", [{"title": "River dam opens", "link": link}]),
+            "application/rss+xml",
+        )
+        page.get_by_role("tab", name="Documents").click()
+        page.get_by_text("Feeds").click()
+        page.fill("#feed-url textarea, #feed-url input", site.url("/feed.xml"))
+        page.click("#follow-feed")
+        status = page.locator("#doc-status")
+        status.get_by_text("following").wait_for(timeout=60_000)
+        assert "Valley News" in page.locator("#feeds").inner_text()
+        page.click("#refresh-feeds")
+        status.get_by_text("1 new").wait_for(timeout=120_000)
+        assert link in page.locator("#documents").inner_text()
+        assert "1 new" in page.locator("#feeds").inner_text()
+    finally:
+        site.stop()
