@@ -74,12 +74,19 @@ class Columns:
         day_from: int | None = None,
         day_to: int | None = None,
         doc_ids: list[str] | None = None,
+        also_docs: list[str] | None = None,
     ) -> np.ndarray:
+        """Live keys matching every filter; `also_docs` pass the source filter too (articles
+        another outlet ran a copy of)."""
         self._flush()
         mask = self.live.copy()
         if sources is not None:
             codes = [self._source_codes[s] for s in sources if s in self._source_codes]
-            mask &= np.isin(self.source, codes)
+            of_source = np.isin(self.source, codes)
+            if also_docs:
+                extra = [self._doc_codes[d] for d in also_docs if d in self._doc_codes]
+                of_source |= np.isin(self.doc, extra)
+            mask &= of_source
         if doc_ids is not None:
             codes = [self._doc_codes[d] for d in doc_ids if d in self._doc_codes]
             mask &= np.isin(self.doc, codes)

@@ -6,6 +6,7 @@ keys (exact or IVF, see vector_index), the filter columns in numpy, and the node
 tantivy text store under the same keys, so opening an index loads no node at all.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ class FaissStore(BasePydanticVectorStore):
     _info: VectorIndexInfo = PrivateAttr()
     _text: TextStore = PrivateAttr()
     _columns: Columns = PrivateAttr()
+    # Articles whose copies (near-duplicates, no chunks of their own) came from given outlets:
+    # a filter on an outlet also keeps them (set by NewsIndex from its manifest).
+    _copied_from: Any = PrivateAttr(default=None)
 
     def __init__(
         self,
@@ -155,7 +159,16 @@ class FaissStore(BasePydanticVectorStore):
         if query.node_ids:
             raise ValueError("node_ids filters are not supported; filter by doc_ids")
         sources, day_from, day_to = parse_filters(query.filters)
-        return self._columns.mask(sources, day_from, day_to, query.doc_ids or None)
+        also = self.originals_copied_from(sources)
+        return self._columns.mask(sources, day_from, day_to, query.doc_ids or None, also)
+
+    def set_copies(self, copied_from: Callable[[list[str]], list[str]] | None) -> None:
+        self._copied_from = copied_from
+
+    def originals_copied_from(self, sources: list[str] | None) -> list[str]:
+        if not sources or self._copied_from is None:
+            return []
+        return self._copied_from(sources)
 
     def persist(self, persist_path: str, fs: Any = None, flat_max: int = FLAT_MAX_VECTORS) -> None:
         """Write vectors and columns into `persist_path` and commit the text store there.

@@ -81,6 +81,8 @@ class NewsIndex:
         self.version: str | None = None  # the v- folder it was read from
         self._dups: Duplicates | None = None  # loaded when a write needs it
         self._copies_by_original: dict[str, tuple[str, ...]] | None = None
+        self._originals_by_source: dict[str, set[str]] = {}
+        store.set_copies(self.originals_copied_from)
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -162,13 +164,27 @@ class NewsIndex:
 
     def also_reported_by(self, doc_id: str) -> tuple[str, ...]:
         """The outlets (or titles) of the copies of an indexed article, for its citations."""
-        if self._copies_by_original is None:
-            groups: dict[str, list[str]] = {}
-            for rec in self.manifest.documents.values():
-                if rec.duplicate_of:
-                    groups.setdefault(rec.duplicate_of, []).append(rec.source or rec.title)
-            self._copies_by_original = {k: tuple(dict.fromkeys(v)) for k, v in groups.items()}
+        self._group_copies()
         return self._copies_by_original.get(doc_id, ())
+
+    def _group_copies(self) -> None:
+        # Once per version (reset by any change to copies): questions read it, never the manifest.
+        if self._copies_by_original is not None:
+            return
+        groups: dict[str, list[str]] = {}
+        by_source: dict[str, set[str]] = {}
+        for rec in self.manifest.documents.values():
+            if rec.duplicate_of:
+                groups.setdefault(rec.duplicate_of, []).append(rec.source or rec.title)
+                if rec.source:
+                    by_source.setdefault(rec.source, set()).add(rec.duplicate_of)
+        self._copies_by_original = {k: tuple(dict.fromkeys(v)) for k, v in groups.items()}
+        self._originals_by_source = by_source
+
+    def originals_copied_from(self, sources: list[str]) -> list[str]:
+        """Indexed articles a copy from one of these outlets stands for."""
+        self._group_copies()
+        return sorted({d for s in sources for d in self._originals_by_source.get(s, ())})
 
     def copies_of(self, doc_id: str) -> list[Article]:
         return [

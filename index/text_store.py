@@ -107,14 +107,21 @@ class TextStore:
         sources: list[str] | None = None,
         day_from: int | None = None,
         day_to: int | None = None,
+        also_docs: list[str] | None = None,
     ) -> list[tuple[int, float]]:
-        """BM25 over chunk texts for any of `words` (already free of query syntax)."""
+        """BM25 over chunk texts for any of `words` (already free of query syntax); `also_docs`
+        pass the source filter too."""
         if not words or limit <= 0:
             return []
         query, errors = self._index.parse_query_lenient(" ".join(words), ["text"])
         must = [(tantivy.Occur.Must, query)]
         if sources is not None:
             sources_q = tantivy.Query.term_set_query(SCHEMA, "source", sources)
+            if also_docs:
+                docs_q = tantivy.Query.term_set_query(SCHEMA, "doc_id", also_docs)
+                sources_q = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, sources_q), (tantivy.Occur.Should, docs_q)]
+                )
             must.append((tantivy.Occur.Must, _filter(sources_q)))
         if day_from is not None or day_to is not None:
             days = tantivy.Query.range_query(

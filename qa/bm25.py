@@ -25,8 +25,9 @@ class TextBM25Retriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         sources, day_from, day_to = self._filters
         text = self._store.text
+        also = self._store.originals_copied_from(sources)
         hits = text.search(
-            query_words(query_bundle.query_str), self._top_k, sources, day_from, day_to
+            query_words(query_bundle.query_str), self._top_k, sources, day_from, day_to, also
         )
         nodes = text.get(key for key, _ in hits)
         return [NodeWithScore(node=nodes[k], score=s) for k, s in hits if k in nodes]

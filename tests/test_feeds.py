@@ -7,6 +7,7 @@ from index import builder, feeds
 from index.errors import BadInputError
 from index.fetch import PAGE_TYPES, FetchError, FetchLimits, fetch
 from qa.retrieval import Retriever
+from qa.types import RetrievalFilters
 from tests.newsserver import NewsServer, Route, page, rss
 from ui.cli import main as newsqa
 from ui.render import sources_html
@@ -236,6 +237,18 @@ def test_a_wire_story_at_three_outlets_is_indexed_once_and_cited_with_all_three(
         [p for p in hits if p.doc_id == first]
     )
     assert not any(p.doc_id in {links[1][0], links[2][0]} for p in hits)
+
+    # Asked of one copy's outlet only, the story is found through the copy.
+    herald = Retriever(index, builder.embedder_for(settings)).retrieve(
+        "central bank interest rates",
+        top_k=3,
+        filters=RetrievalFilters(sources=("Harbour Herald",)),
+    )
+    assert [p.doc_id for p in herald][:1] == [first]
+    ferry_only = Retriever(index, builder.embedder_for(settings)).retrieve(
+        "ferry pier", top_k=3, filters=RetrievalFilters(sources=("Harbour Herald",))
+    )
+    assert all(p.doc_id == first for p in ferry_only)  # Valley News' other story is not let in
 
     from qa.types import Answer, Citation
 
