@@ -4,14 +4,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index import backends
 from index.articles import Article, origin_file
+from index.backends.base import IndexBase, IndexMismatchError
 from index.chunking import chunk_article, make_splitter
 from index.config import IndexSettings
 from index.embedding import dimension, load_embedder, max_tokens, tokenizer
 from index.errors import DocumentNotFoundError
 from index.loaders import Problem, load_paths, with_distinct_id
 from index.manifest import DocRecord, Manifest
-from index.store import IndexMismatchError, NewsIndex, write_lock
 
 
 @dataclass
@@ -43,8 +44,8 @@ def chunker_for(settings: IndexSettings, embedder) -> Callable:
     return lambda article: chunk_article(article, splitter)
 
 
-def open_index(settings: IndexSettings) -> NewsIndex:
-    return NewsIndex.open(settings.resolved_index_dir(), settings.embed_model)
+def open_index(settings: IndexSettings) -> IndexBase:
+    return backends.open_index(settings)
 
 
 def build(
@@ -82,10 +83,9 @@ def build_articles(
     where: str = "",
 ) -> BuildOutcome:
     """Chunk, embed and save articles already loaded (from files, pages or feeds)."""
-    folder = settings.resolved_index_dir()
     outcome = BuildOutcome(problems=list(problems or []))
     if not loaded_articles:
-        if rebuild and NewsIndex.exists(folder):
+        if rebuild and backends.index_exists(settings):
             # A mistyped path must not empty a working index.
             outcome.problems.append(
                 Problem(
@@ -94,18 +94,19 @@ def build_articles(
                 )
             )
         return outcome
-    with write_lock(folder):
+    with backends.writer_lock(settings):
         # Load the latest version under the lock so a concurrent writer's work is kept.
         index = None
-        if not rebuild and NewsIndex.exists(folder):
-            index = NewsIndex.open(folder, settings.embed_model, writable=True)
+        existed = backends.index_exists(settings)
+        if not rebuild and existed:
+            index = backends.open_index(settings, writable=True)
             articles = keep_others(loaded_articles, index.documents(), outcome.problems)
         else:
             articles = loaded_articles
         if index is None:
             embedder = embedder_for(settings)
-            index = NewsIndex.create(
-                folder,
+            index = backends.create_index(
+                settings,
                 Manifest(
                     embed_model=settings.embed_model,
                     embed_dim=dimension(embedder),
@@ -128,7 +129,7 @@ def build_articles(
             report = index.upsert(
                 articles, lazy.chunk, lazy.embed, on_progress, on_error, settings.dedup
             )
-            if report.changed or rebuild or not NewsIndex.exists(folder):
+            if report.changed or rebuild or not existed:
                 index.save(settings.flat_max_vectors)
         finally:
             index.discard()  # no-op after save; drops the work folder otherwise
@@ -190,9 +191,8 @@ def _same_file(a: str, b: str) -> bool:
 
 def remove(doc_id: str, settings: IndexSettings) -> DocRecord:
     """Remove one article; copies of it (near-duplicates) are indexed in its place."""
-    folder = settings.resolved_index_dir()
-    with write_lock(folder):
-        index = NewsIndex.open(folder, settings.embed_model, writable=True)
+    with backends.writer_lock(settings):
+        index = backends.open_index(settings, writable=True)
         try:
             copies = index.copies_of(doc_id)
             record = index.remove(doc_id)
@@ -212,7 +212,7 @@ def list_documents(settings: IndexSettings) -> dict[str, DocRecord]:
 
 def read_manifest(settings: IndexSettings) -> Manifest:
     """What the index holds, read from its manifest alone (fast at any size)."""
-    return NewsIndex.read_manifest(settings.resolved_index_dir())[1]
+    return backends.read_manifest(settings)
 
 
 class _LazyEmbedding:
@@ -227,7 +227,7 @@ class _LazyEmbedding:
             embedder = embedder_for(self.settings)
             if dimension(embedder) != self.expected_dim:
                 raise IndexMismatchError(
-                    f"{self.settings.resolved_index_dir()} holds {self.expected_dim}-dimensional "
+                    f"{backends.describe(self.settings)} holds {self.expected_dim}-dimensional "
                     f"vectors, the embedder makes {dimension(embedder)}; rebuild with --rebuild"
                 )
             self._embedder = embedder

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from index import builder
+from index import backends, builder
 from index.config import IndexSettings
 from index.embedding import EmbeddingModelError
 from index.errors import DocumentNotFoundError
@@ -86,7 +86,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     err.print(
         f"{len(outcome.added)} added, {len(outcome.replaced)} replaced, "
         f"{len(outcome.unchanged)} unchanged; {outcome.chunks} chunks in "
-        f"{outcome.seconds:.1f} s ({rate:.1f} chunks/s) -> {settings.resolved_index_dir()}"
+        f"{outcome.seconds:.1f} s ({rate:.1f} chunks/s) -> {backends.describe(settings)}"
     )
     return 1 if outcome.errors else 0
 
@@ -114,7 +114,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             outlets = [docs[c].source or c for c, o in sorted(copies.items()) if o == original]
             head = docs[original].source or original if original in docs else original
             out.print(f"  {original} ({head}) also reported by {', '.join(outlets)}")
-    out.print(f"vectors: {VectorIndexInfo(**manifest.vector_index).describe()}")
+    vectors = manifest.vector_index
+    out.print(f"vectors: {vectors.get('engine') or VectorIndexInfo(**vectors).describe()}")
     out.print(f"embedded by: {manifest.embed_model} ({manifest.embed_dim} dimensions)")
     return 0
 

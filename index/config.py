@@ -6,6 +6,7 @@ directory, or the file named by NEWSQA_CONFIG) > defaults.
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import (
     BaseSettings,
@@ -43,6 +44,15 @@ class NewsqaSettings(BaseSettings):
 
 class IndexSettings(NewsqaSettings):
     index_dir: Path | None = None
+    # Where chunks live (index/backends): "local" (FAISS + tantivy under index_dir) or "milvus".
+    index_backend: Literal["local", "milvus"] = "local"
+    # Milvus: empty = Milvus Lite (the engine embedded, one file under index_dir, one writer
+    # process); a server or cluster: "http://host:19530" (with milvus_token if it needs one).
+    milvus_uri: str = ""
+    milvus_token: str = ""
+    milvus_collection: str = "newsqa"
+    # Lite runs FLAT, IVF_FLAT or AUTOINDEX; on a server HNSW is the usual choice at scale.
+    milvus_index_type: str = "FLAT"
     # "all-MiniLM-L6-v2-int8" (packaged int8 ONNX: same vectors, 2x the ingest speed, 3 ms a
     # query), "all-MiniLM-L6-v2" (packaged, torch), any sentence-transformers folder, or a model
     # name already in the local Hugging Face cache. The two MiniLMs read each other's indexes.

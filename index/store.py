@@ -5,83 +5,54 @@ then replaces CURRENT with os.replace, so a crash or Ctrl-C at any moment leaves
 version readable. Writers hold an exclusive lock for the whole load-modify-save.
 """
 
-import difflib
 import fcntl
 import os
 import shutil
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from llama_index.core.schema import MetadataMode, TextNode
 
-from index.articles import Article
+from index.backends.base import (  # noqa: F401 (the errors and values are imported from here too)
+    EMBED_GROUP,
+    BuildReport,
+    Hit,
+    IndexBase,
+    IndexError_,
+    IndexFormatError,
+    IndexMismatchError,
+    IndexMissingError,
+    SearchFilters,
+)
 from index.config import FLAT_MAX_VECTORS
-from index.dedup import COPIES_FILE, Duplicates, signature, similarity
+from index.dedup import COPIES_FILE, Duplicates, signature
 from index.dedup import FILE as DUPLICATES_FILE
 from index.embedding import same_space
-from index.errors import DocumentNotFoundError, NewsqaError
 from index.faiss_store import FaissStore
-from index.manifest import DocRecord, Manifest
+from index.local_search import fused_search
+from index.manifest import Manifest
 from index.text_store import TextStore
 from index.vector_index import VectorIndexInfo
 
 CURRENT = "CURRENT"
 TEXT_DIR = "text"
-# Chunks embedded per call: several batches of 32, across article boundaries.
-EMBED_GROUP = 1024
 LOCK = ".lock"
 
 
-class IndexError_(NewsqaError, RuntimeError):
-    """Base for index problems the CLI reports as one clear line."""
-
-
-class IndexMissingError(IndexError_):
-    pass
-
-
-class IndexMismatchError(IndexError_):
-    pass
-
-
-@dataclass
-class BuildReport:
-    added: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    # (copy, original): near-duplicates of indexed articles, recorded without chunks
-    copies: list[tuple[str, str]] = field(default_factory=list)
-    chunks: int = 0
-    seconds: float = 0.0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.replaced)
-
-
-class IndexFormatError(IndexError_):
-    pass
-
-
-class NewsIndex:
-    """One version of the index; a writable one works in its own folder until save()."""
+class NewsIndex(IndexBase):
+    """The local backend: one version of the index (FAISS vectors, tantivy texts and BM25,
+    filter columns, manifest) in a folder; a writable one works in its own folder until save()."""
 
     def __init__(
         self, folder: Path, manifest: Manifest, store: FaissStore, work: Path | None = None
     ):
+        super().__init__(manifest)
         self.folder = Path(folder)
-        self.manifest = manifest
         self.store = store
         self._work = work  # the tmp- version folder a writable index saves into
-        self.version: str | None = None  # the v- folder it was read from
-        self._dups: Duplicates | None = None  # loaded when a write needs it
-        self._copies_by_original: dict[str, tuple[str, ...]] | None = None
-        self._originals_by_source: dict[str, set[str]] = {}
         store.set_copies(self.originals_copied_from)
 
     # ---- opening -------------------------------------------------------------------------
@@ -132,13 +103,8 @@ class NewsIndex:
         index.version = version.name
         return index
 
-    @staticmethod
-    def current_version(folder: Path) -> str | None:
-        """The version CURRENT names now: one small read, cheap enough for every question."""
-        try:
-            return (Path(folder) / CURRENT).read_text("utf-8").strip() or None
-        except OSError:
-            return None
+    def current_version(self) -> str | None:
+        return current_version(self.folder)
 
     @classmethod
     def create(cls, folder: Path, manifest: Manifest) -> "NewsIndex":
@@ -159,45 +125,34 @@ class NewsIndex:
     def nodes(self) -> list[TextNode]:
         return self.store.nodes()
 
-    def documents(self) -> dict[str, DocRecord]:
-        return dict(self.manifest.documents)
+    def chunk_count(self) -> int:
+        return len(self.store)
 
-    def also_reported_by(self, doc_id: str) -> tuple[str, ...]:
-        """The outlets (or titles) of the copies of an indexed article, for its citations."""
-        self._group_copies()
-        return self._copies_by_original.get(doc_id, ())
-
-    def _group_copies(self) -> None:
-        # Once per version (reset by any change to copies): questions read it, never the manifest.
-        if self._copies_by_original is not None:
-            return
-        groups: dict[str, list[str]] = {}
-        by_source: dict[str, set[str]] = {}
-        for rec in self.manifest.documents.values():
-            if rec.duplicate_of:
-                groups.setdefault(rec.duplicate_of, []).append(rec.source or rec.title)
-                if rec.source:
-                    by_source.setdefault(rec.source, set()).add(rec.duplicate_of)
-        self._copies_by_original = {k: tuple(dict.fromkeys(v)) for k, v in groups.items()}
-        self._originals_by_source = by_source
-
-    def originals_copied_from(self, sources: list[str]) -> list[str]:
-        """Indexed articles a copy from one of these outlets stands for."""
-        self._group_copies()
-        return sorted({d for s in sources for d in self._originals_by_source.get(s, ())})
-
-    def copies_of(self, doc_id: str) -> list[Article]:
+    def search(
+        self,
+        query_words: list[str],
+        query_vec: list[float],
+        dense_k: int,
+        sparse_k: int,
+        top_k: int,
+        filters: SearchFilters | None = None,
+    ) -> list[Hit]:
+        if len(self.store) == 0:
+            return []
+        fused = fused_search(self.store, query_words, query_vec, dense_k, sparse_k, top_k, filters)
         return [
-            self.duplicates.copies[d]
-            for d, rec in self.manifest.documents.items()
-            if rec.duplicate_of == doc_id and d in self.duplicates.copies
+            Hit(h.node, float(h.score or 0.0), self.similarity(query_vec, h.node.node_id))
+            for h in fused
         ]
 
-    @property
-    def duplicates(self) -> Duplicates:
-        if self._dups is None:
-            self._dups = self._load_duplicates()
-        return self._dups
+    def similarity(self, query_vec: list[float], node_id: str) -> float:
+        return self.store.similarity(query_vec, node_id)
+
+    def _add_chunks(self, nodes: list[TextNode]) -> None:
+        self.store.add(nodes)
+
+    def _delete_chunks(self, doc_id: str) -> None:
+        self.store.delete(doc_id)
 
     def _load_duplicates(self) -> Duplicates:
         version = self.folder / self.version if self.version else None
@@ -217,168 +172,15 @@ class NewsIndex:
                 dups.add_original(doc_id, signature(" ".join(parts)), source)
         return dups
 
-    # ---- changing ------------------------------------------------------------------------
-
-    def upsert(
-        self,
-        articles: list[Article],
-        chunker: Callable[[Article], list[TextNode]],
-        embed: Callable[[list[str]], list[list[float]]],
-        progress: Callable[[int], None] = lambda n: None,
-        on_error: Callable[[Article, Exception], None] | None = None,
-        dedup: bool = True,
-    ) -> BuildReport:
-        """Add new articles, replace changed ones, leave identical ones alone.
-
-        A near-duplicate of an indexed article from another outlet (index/dedup.py) is recorded
-        as its copy, without chunks. An article the chunker cannot split goes to `on_error`
-        (when given) and is skipped; the others are still indexed.
-        """
-        started = time.perf_counter()
-        report = BuildReport()
-        chunking = self.manifest.chunking
-
-        pending: list[tuple[Article, list[TextNode]]] = []
-
-        def flush() -> None:
-            # One embed call for many articles: full batches, and texts of many lengths for the
-            # embedder to sort into batches of alike lengths (less padding).
-            texts = [
-                n.get_content(metadata_mode=MetadataMode.EMBED)
-                for _, nodes in pending
-                for n in nodes
-            ]
-            vectors = iter(embed(texts)) if texts else iter(())
-            for article, nodes in pending:
-                for node in nodes:
-                    node.embedding = next(vectors)
-                self._apply(article, nodes, chunking, report)
-                progress(1)
-            pending.clear()
-
-        queue = list(articles)
-        while queue:
-            article = queue.pop(0)
-            old = self.manifest.documents.get(article.doc_id)
-            if old and old.content_hash == article.content_hash and old.chunking == chunking:
-                report.unchanged.append(article.doc_id)
-                progress(1)
-                continue
-            if dedup:
-                sig = signature(article.body)
-                original = self.duplicates.find(sig, article.doc_id, article.source)
-                if original is not None:
-                    if any(a.doc_id == article.doc_id for a, _ in pending):
-                        flush()
-                    self._record_copy(article, original, sig, report)
-                    progress(1)
-                    continue
-                queue.extend(self._detach_copies(article.doc_id, sig))
-                self.duplicates.add_original(article.doc_id, sig, article.source)
-            if any(a.doc_id == article.doc_id for a, _ in pending):
-                flush()  # the same id twice in one build: the later one replaces the first
-            try:
-                nodes = chunker(article)
-            except (ValueError, RecursionError) as exc:
-                if dedup:
-                    self.duplicates.drop(article.doc_id)
-                if on_error is None:
-                    raise
-                on_error(article, exc)
-                progress(1)
-                continue
-            pending.append((article, nodes))
-            if sum(len(nodes) for _, nodes in pending) >= EMBED_GROUP:
-                flush()
-        flush()
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _record_copy(self, article: Article, original: str, sig, report: BuildReport) -> None:
-        old = self.manifest.documents.get(article.doc_id)
-        if old is not None:
-            if old.chunks:
-                self.store.delete(article.doc_id)
-            report.replaced.append(article.doc_id)
-            for rec in self.manifest.documents.values():
-                if rec.duplicate_of == article.doc_id:  # its own copies follow it
-                    rec.duplicate_of = original
-        else:
-            report.added.append(article.doc_id)
-        self.duplicates.add_copy(article, sig)
-        self.manifest.documents[article.doc_id] = self._record(article, 0, original)
-        self._copies_by_original = None
-        report.copies.append((article.doc_id, original))
-
-    def _detach_copies(self, doc_id: str, sig) -> list[Article]:
-        """Copies of `doc_id` its new text no longer resembles: indexed in their own right."""
-        detached = []
-        for copy in self.copies_of(doc_id):
-            if similarity(self.duplicates.signatures[copy.doc_id], sig) < self.duplicates.threshold:
-                self.manifest.documents.pop(copy.doc_id)
-                self.duplicates.drop(copy.doc_id)
-                detached.append(copy)
-        self._copies_by_original = None
-        return detached
-
-    def _record(self, article: Article, chunks: int, duplicate_of: str | None = None) -> DocRecord:
-        return DocRecord(
-            title=article.title,
-            content_hash=article.content_hash,
-            chunks=chunks,
-            origin=article.origin,
-            chunking=self.manifest.chunking,
-            source=article.source,
-            published_at=article.published_at,
-            url=article.url,
-            indexed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            duplicate_of=duplicate_of,
-        )
-
-    def _apply(
-        self, article: Article, nodes: list[TextNode], chunking: str, report: BuildReport
-    ) -> None:
-        if article.doc_id in self.manifest.documents:
-            if self.manifest.documents[article.doc_id].chunks:
-                self.store.delete(article.doc_id)
-            report.replaced.append(article.doc_id)
-        else:
-            report.added.append(article.doc_id)
-        self.store.add(nodes)
-        self.manifest.documents[article.doc_id] = self._record(article, len(nodes))
-        report.chunks += len(nodes)
-
-    def remove(self, doc_id: str) -> DocRecord:
-        if doc_id not in self.manifest.documents:
-            ids = list(self.manifest.documents)
-            close = difflib.get_close_matches(doc_id, ids, n=5, cutoff=0.5)
-            hint = (
-                f"closest: {', '.join(close)}"
-                if close
-                else f"{len(ids)} documents; see: newsqa index list"
-            )
-            raise DocumentNotFoundError(f"no document {doc_id!r} in {self.folder} ({hint})")
-        record = self.manifest.documents.pop(doc_id)
-        if record.chunks:
-            self.store.delete(doc_id)
-        # Its copies lose their original: detached here, re-indexed by the caller (copies_of
-        # before the removal), the first one taking over as the original.
-        for rec_id, rec in list(self.manifest.documents.items()):
-            if rec.duplicate_of == doc_id:
-                self.manifest.documents.pop(rec_id)
-        self.duplicates.drop(doc_id)
-        self._copies_by_original = None
-        return record
-
     # ---- saving --------------------------------------------------------------------------
 
-    def save(self, flat_max: int = FLAT_MAX_VECTORS) -> None:
+    def save(self, flat_max: int | None = FLAT_MAX_VECTORS) -> None:
         """Write this version in full, then switch CURRENT to it in one atomic rename."""
         if self._work is None:
             raise RuntimeError("this index was opened read-only")
         tmp, self._work = self._work, None
         name = tmp.name.removeprefix("tmp-")
-        self.store.persist(str(tmp), flat_max=flat_max)
+        self.store.persist(str(tmp), flat_max=flat_max or FLAT_MAX_VECTORS)
         self._save_duplicates(tmp)
         self.manifest.vector_index = self.store.info.to_dict()
         self.manifest.save(tmp)
@@ -386,7 +188,7 @@ class NewsIndex:
             if child.is_file():
                 _fsync(child)
         tmp.rename(self.folder / name)
-        previous = self.current_version(self.folder)
+        previous = current_version(self.folder)
         pointer = self.folder / f"{CURRENT}.tmp"
         pointer.write_text(name + "\n", "utf-8")
         _fsync(pointer)
@@ -420,6 +222,14 @@ class NewsIndex:
         for child in self.folder.iterdir():
             if child.name.startswith(("v-", "tmp-")) and child.name not in keep:
                 shutil.rmtree(child, ignore_errors=True)
+
+
+def current_version(folder: Path) -> str | None:
+    """The version CURRENT names now: one small read, cheap enough for every question."""
+    try:
+        return (Path(folder) / CURRENT).read_text("utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def _fsync(path: Path) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from index.backends.base import IndexBase
 from index.builder import embedder_for, open_index
 from index.errors import BadInputError
-from index.store import NewsIndex
 from qa.candidates import answer_candidates, choice_grammar, choice_instruction
 from qa.citations import Verified, past_sentence_limit, verify
 from qa.evidence import Evidence, select_evidence
@@ -48,7 +48,7 @@ class Answerer:
     """Holds the model, index and retriever in memory between questions."""
 
     def __init__(
-        self, settings: QASettings, index: NewsIndex | None = None, llm: ChatLLM | None = None
+        self, settings: QASettings, index: IndexBase | None = None, llm: ChatLLM | None = None
     ):
         self.settings = settings
         self.index = index or open_index(settings)
@@ -70,7 +70,7 @@ class Answerer:
 
     def follow_index(self) -> None:
         """Reload when another process (`newsqa index build/remove`) saved a new version."""
-        now = NewsIndex.current_version(self.index.folder)
+        now = self.index.current_version()
         if now is not None and now != self.index.version:
             self.reload()
 
