@@ -106,6 +106,10 @@ class NewsIndex(IndexBase):
     def current_version(self) -> str | None:
         return current_version(self.folder)
 
+    @property
+    def where(self) -> str:
+        return str(self.folder)
+
     @classmethod
     def create(cls, folder: Path, manifest: Manifest) -> "NewsIndex":
         work = cls._new_work_folder(Path(folder))

@@ -41,6 +41,32 @@ def settings(tmp_path, monkeypatch):
     return IndexSettings(data_dir=tmp_path / "data", index_dir=tmp_path / "index")
 
 
+BACKENDS = ("local", "milvus")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_settings(request, settings):
+    """The same behavioural test on each index backend (Milvus: the embedded Milvus Lite)."""
+    settings.index_backend = request.param
+    yield settings
+    if request.param == "milvus":
+        from index.backends.milvus import disconnect
+
+        disconnect(settings)
+
+
+@pytest.fixture
+def seeded(backend_settings, seed_index_dir):
+    """The seed article indexed on each backend (local: a copy of the session's index)."""
+    from index import builder
+
+    if backend_settings.index_backend == "local":
+        shutil.copytree(seed_index_dir, backend_settings.resolved_index_dir())
+    else:
+        assert not builder.build([SEEDS], backend_settings).errors
+    return backend_settings
+
+
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory) -> Path:
     """The seed articles indexed once per session; tests copy it before changing it."""

@@ -36,7 +36,8 @@ Q = "What happened to the library budget in the city council?"
 
 
 @pytest.fixture
-def retriever(settings, tmp_path):
+def retriever(backend_settings, tmp_path):
+    settings = backend_settings
     p = write(tmp_path / "feed.jsonl", "\n".join(json.dumps(a) for a in ARTICLES))
     assert not builder.build([p], settings).errors
     return Retriever(builder.open_index(settings), builder.embedder_for(settings))
@@ -70,3 +71,26 @@ def test_filter_matching_nothing_returns_nothing(retriever):
 def test_recency_puts_the_newest_first(retriever):
     hits = retriever.retrieve(Q, top_k=3, filters=RetrievalFilters(prefer_recent=True))
     assert hits[0].doc_id == "new"
+
+
+def test_hybrid_search_finds_a_term_only_bm25_knows(backend_settings, tmp_path):
+    """A part number means nothing to MiniLM; the engine's BM25 finds it."""
+    rows = [
+        *ARTICLES,
+        {
+            "id": "valve",
+            "title": "Plant maintenance",
+            "source": "Metro Daily",
+            "published_at": "2024-04-02",
+            "body": "Engineers replaced the faulty XJ4471 valve at the water plant on Tuesday.",
+        },
+    ]
+    p = write(tmp_path / "feed.jsonl", "\n".join(json.dumps(a) for a in rows))
+    assert not builder.build([p], backend_settings).errors
+    index = builder.open_index(backend_settings)
+    embedder = builder.embedder_for(backend_settings)
+    vec = embedder.get_query_embedding("xj4471")
+    sparse_only = index.search(["xj4471"], vec, dense_k=1, sparse_k=4, top_k=4)
+    assert "valve" in {h.node.metadata["doc_id"] for h in sparse_only}
+    hits = Retriever(index, embedder).retrieve("Which council reports mention XJ4471?", top_k=3)
+    assert "valve" in docs(hits)

@@ -84,6 +84,11 @@ class IndexBase(ABC):
 
     # ---- what a backend supplies -----------------------------------------------------------
 
+    @property
+    @abstractmethod
+    def where(self) -> str:
+        """Where the index lives, for messages (a folder, a Milvus URI and collection)."""
+
     @abstractmethod
     def _add_chunks(self, nodes: list[TextNode]) -> None: ...
 
@@ -309,7 +314,7 @@ class IndexBase(ABC):
                 if close
                 else f"{len(ids)} documents; see: newsqa index list"
             )
-            raise DocumentNotFoundError(f"no document {doc_id!r} in {self.folder} ({hint})")
+            raise DocumentNotFoundError(f"no document {doc_id!r} in {self.where} ({hint})")
         record = self.manifest.documents.pop(doc_id)
         if record.chunks:
             self._delete_chunks(doc_id)
