@@ -26,18 +26,6 @@ from pathlib import Path
 import numpy as np
 from llama_index.core.schema import MetadataMode, TextNode
 
-# milvus-lite 2.5 imports pkg_resources (hence setuptools<81), which warns on import.
-warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
-
-from pymilvus import (  # noqa: E402
-    AnnSearchRequest,
-    DataType,
-    Function,
-    FunctionType,
-    MilvusClient,
-    RRFRanker,
-)
-
 from index.articles import Article
 from index.backends.base import (
     Hit,
@@ -51,6 +39,18 @@ from index.config import IndexSettings
 from index.dedup import Duplicates
 from index.embedding import same_space
 from index.manifest import FORMAT, DocRecord, Manifest, library_versions
+
+# milvus-lite 2.5 imports pkg_resources (hence setuptools<81), which warns on import.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+
+from pymilvus import (  # noqa: E402
+    AnnSearchRequest,
+    DataType,
+    Function,
+    FunctionType,
+    MilvusClient,
+    RRFRanker,
+)
 
 # pymilvus warns on every query iterator against Lite (no server timestamp): noise to a user.
 logging.getLogger("pymilvus").setLevel(logging.ERROR)
