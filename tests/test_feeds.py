@@ -212,7 +212,10 @@ def test_opml_file_adds_every_feed_it_lists(site, settings, tmp_path):
         feeds.add_feeds(str(tmp_path / "missing.opml"), settings)
 
 
-def test_a_wire_story_at_three_outlets_is_indexed_once_and_cited_with_all_three(site, settings):
+def test_a_wire_story_at_three_outlets_is_indexed_once_and_cited_with_all_three(
+    site, backend_settings
+):
+    settings = backend_settings
     title, body = WIRE
     outlets = ["Valley News", "Harbour Herald", "Northern Post"]
     links = [(publish(site, "rates", title, edited(body, o), o), title) for o in outlets]
