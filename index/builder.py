@@ -1,5 +1,6 @@
 """Index operations as the CLI and UI use them: build/update, remove, list, open."""
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +55,11 @@ def build(
     rebuild: bool = False,
     on_start: Callable[[int], None] = lambda total: None,
     on_progress: Callable[[int], None] = lambda n: None,
+    ray: str | None = None,
 ) -> BuildOutcome:
     """Load, chunk, embed and save; bad files are reported and the rest still indexed.
-    http(s) URLs among the paths are fetched as article pages."""
+    http(s) URLs among the paths are fetched as article pages. `ray`: chunk and embed on a
+    Ray cluster at that address ("local": one started here)."""
     from index.feeds import limits_for
     from index.fetch import is_url
     from index.pages import load_pages
@@ -69,7 +72,7 @@ def build(
         loaded.problems += pages.problems
     where = ", ".join(str(p) for p in paths)
     return build_articles(
-        loaded.articles, settings, rebuild, on_start, on_progress, loaded.problems, where
+        loaded.articles, settings, rebuild, on_start, on_progress, loaded.problems, where, ray
     )
 
 
@@ -81,6 +84,7 @@ def build_articles(
     on_progress: Callable[[int], None] = lambda n: None,
     problems: list[Problem] | None = None,
     where: str = "",
+    ray: str | None = None,
 ) -> BuildOutcome:
     """Chunk, embed and save articles already loaded (from files, pages or feeds)."""
     outcome = BuildOutcome(problems=list(problems or []))
@@ -117,9 +121,16 @@ def build_articles(
         # Articles indexed again under new chunking settings are re-chunked (see upsert).
         index.manifest.chunk_size = settings.chunk_size
         index.manifest.chunk_overlap = settings.chunk_overlap
-        on_start(len(articles))
         # The model loads only when some article really changed: a no-op build stays fast.
         lazy = _LazyEmbedding(settings, index.manifest.embed_dim)
+        chunk, cluster_s = lazy.chunk, 0.0
+        if ray is not None:
+            chunk, cluster_s = _chunked_on_ray(
+                articles, index, settings, ray, on_start, on_progress
+            )
+            on_progress = lambda n: None  # noqa: E731 (the bar counted the cluster's work)
+        else:
+            on_start(len(articles))
 
         def on_error(article, exc: Exception) -> None:
             msg = f"cannot chunk ({type(exc).__name__}: {exc}); skipped"
@@ -127,7 +138,7 @@ def build_articles(
 
         try:
             report = index.upsert(
-                articles, lazy.chunk, lazy.embed, on_progress, on_error, settings.dedup
+                articles, chunk, lazy.embed, on_progress, on_error, settings.dedup
             )
             if report.changed or rebuild or not existed:
                 index.save(settings.flat_max_vectors)
@@ -139,8 +150,45 @@ def build_articles(
         report.unchanged,
     )
     outcome.copies = report.copies
-    outcome.chunks, outcome.seconds = report.chunks, report.seconds
+    outcome.chunks, outcome.seconds = report.chunks, report.seconds + cluster_s
     return outcome
+
+
+def _chunked_on_ray(
+    articles: list[Article],
+    index: IndexBase,
+    settings: IndexSettings,
+    address: str,
+    on_start: Callable[[int], None],
+    on_progress: Callable[[int], None],
+) -> tuple[Callable[[Article], list], float]:
+    """Send the articles that changed to the cluster; a chunker that hands back its work, and
+    the seconds the cluster took."""
+    from index import ray_ingest
+
+    chunking = index.manifest.chunking
+    docs = index.manifest.documents
+    todo = [
+        a
+        for a in articles
+        if not (
+            a.doc_id in docs
+            and docs[a.doc_id].content_hash == a.content_hash
+            and docs[a.doc_id].chunking == chunking
+        )
+    ]
+    on_start(len(todo))
+    started = time.perf_counter()
+    done = ray_ingest.chunk_and_embed(todo, settings, address, on_progress=on_progress)
+    seconds = time.perf_counter() - started
+
+    def chunk(article: Article) -> list:
+        result = done[article.doc_id]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    return chunk, seconds
 
 
 def keep_others(

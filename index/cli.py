@@ -31,6 +31,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b.add_argument("paths", nargs="+", metavar="PATH|URL")
     b.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
     b.add_argument("--rebuild", action="store_true", help="start a new index from these paths")
+    b.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="chunk and embed on a Ray cluster (ADDRESS, e.g. ray://head:10001; none: a Ray "
+        "started on this machine, loopback only); needs pip install -e .[ray]",
+    )
     b.set_defaults(func=cmd_build)
 
     ls = isub.add_parser("list", help="show indexed documents with chunk counts")
@@ -71,7 +79,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             progress.advance(task, n)
 
     try:
-        outcome = builder.build(args.paths, settings, args.rebuild, on_start, on_progress)
+        outcome = builder.build(
+            args.paths, settings, args.rebuild, on_start, on_progress, ray=args.ray
+        )
     except (IndexError_, EmbeddingModelError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2

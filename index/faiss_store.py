@@ -84,11 +84,12 @@ class FaissStore(BasePydanticVectorStore):
 
     def similarity(self, query_vec: list[float], node_id: str) -> float:
         """Cosine of a query to one stored chunk (vectors are normalized)."""
+        vec = self.vector(node_id)
+        return 0.0 if vec is None else float(np.dot(np.asarray(query_vec, dtype="float32"), vec))
+
+    def vector(self, node_id: str) -> np.ndarray | None:
         key = self._text.key_of(node_id)
-        if key is None:
-            return 0.0
-        vec = self._index.reconstruct(key)
-        return float(np.dot(np.asarray(query_vec, dtype="float32"), vec))
+        return None if key is None else self._index.reconstruct(key)
 
     def add(self, nodes: list[BaseNode], **kwargs: Any) -> list[str]:
         if not nodes:

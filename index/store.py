@@ -149,8 +149,8 @@ class NewsIndex(IndexBase):
             for h in fused
         ]
 
-    def similarity(self, query_vec: list[float], node_id: str) -> float:
-        return self.store.similarity(query_vec, node_id)
+    def vector(self, node_id: str) -> list[float] | None:
+        return self.store.vector(node_id)
 
     def _add_chunks(self, nodes: list[TextNode]) -> None:
         self.store.add(nodes)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
 from llama_index.core.schema import MetadataMode, TextNode
 
 from index.articles import Article
@@ -118,7 +119,13 @@ class IndexBase(ABC):
         are the query's, free of any query syntax."""
 
     @abstractmethod
-    def similarity(self, query_vec: list[float], node_id: str) -> float: ...
+    def vector(self, node_id: str) -> list[float] | None:
+        """The stored vector of one chunk (None if there is no such chunk)."""
+
+    def similarity(self, query_vec: list[float], node_id: str) -> float:
+        """Cosine of a query to one stored chunk (the vectors are normalized)."""
+        vec = self.vector(node_id)
+        return 0.0 if vec is None else float(np.dot(np.asarray(query_vec, dtype="float32"), vec))
 
     @abstractmethod
     def save(self, flat_max: int | None = None) -> None:
@@ -200,15 +207,12 @@ class IndexBase(ABC):
         def flush() -> None:
             # One embed call for many articles: full batches, and texts of many lengths for the
             # embedder to sort into batches of alike lengths (less padding).
-            texts = [
-                n.get_content(metadata_mode=MetadataMode.EMBED)
-                for _, nodes in pending
-                for n in nodes
-            ]
-            vectors = iter(embed(texts)) if texts else iter(())
+            # Nodes embedded elsewhere (a Ray cluster) arrive with their vectors.
+            todo = [n for _, nodes in pending for n in nodes if n.embedding is None]
+            texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in todo]
+            for node, vector in zip(todo, embed(texts) if texts else [], strict=True):
+                node.embedding = vector
             for article, nodes in pending:
-                for node in nodes:
-                    node.embedding = next(vectors)
                 self._apply(article, nodes, chunking, report)
                 progress(1)
             pending.clear()

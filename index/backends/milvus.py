@@ -364,11 +364,9 @@ class MilvusIndex(IndexBase):
             )
         return hits
 
-    def similarity(self, query_vec: list[float], node_id: str) -> float:
+    def vector(self, node_id: str) -> list[float] | None:
         rows = self.client.get(self.chunks_name, ids=[node_id], output_fields=["dense"])
-        if not rows:
-            return 0.0
-        return float(np.dot(np.asarray(query_vec, dtype="float32"), rows[0]["dense"]))
+        return list(rows[0]["dense"]) if rows else None
 
     def _expr(self, filters: SearchFilters | None) -> str:
         if filters is None:
