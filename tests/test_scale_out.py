@@ -97,3 +97,34 @@ def ray_listens_on_loopback_only() -> bool:
         "0000000000000000FFFF00000100007F",
     }
     return all(addr in loopback for addr in listening)
+
+
+SEED_QUESTIONS = [
+    "Why did Trump demand an apology from Netanyahu?",
+    "What is the tone of the meeting expected to be?",
+    "Where will Netanyahu and Trump meet?",
+    "Who is the prime minister of Qatar?",  # refused on both
+]
+
+
+def test_seed_questions_get_the_same_answers_and_citations_on_milvus(settings, seed_index_dir):
+    """The real LLM over each backend's hybrid search: the same answers, citing the same
+    sentences (Milvus' BM25 and RRF stand in for tantivy's and llama-index's)."""
+    from index.backends.milvus import disconnect
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+    from tests.conftest import ROOT
+
+    settings.index_backend = "milvus"
+    assert not builder.build([SEEDS], settings).errors
+    data = {"data_dir": ROOT / ".newsqa"}  # the joined GGUF
+    local = Answerer(QASettings(index_dir=seed_index_dir, **data))
+    milvus = Answerer(QASettings(**{**settings.model_dump(), **data}), llm=local.llm)
+    try:
+        for question in SEED_QUESTIONS:
+            a, b = local.ask(question), milvus.ask(question)
+            assert (a.text, a.refused) == (b.text, b.refused), question
+            assert [c.quote for c in a.citations] == [c.quote for c in b.citations], question
+        assert local.ask(SEED_QUESTIONS[0]).citations  # answered, not refused, on both
+    finally:
+        disconnect(settings)
