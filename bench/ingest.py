@@ -8,6 +8,12 @@ texts it embedded with the bare SentenceTransformer, same batch size and threads
 embedder. It also times adding one article to the finished index and reports the peak RSS.
 Up to 2,000 chunks, each run takes well under a minute and is timed three times, in turns, and
 the best of each kept: this VM's speed drifts by as much as the difference being measured.
+
+--ray SIZES: the same corpus built plainly and with `--ray` (a Ray started here on loopback, an
+actor per core, each with its own embedder), in one process: Ray's start-up, the build on the
+cluster, the ratio to the plain build, the chunks each actor embeds per second, and the part the
+driver still does alone (writing the index from the cluster's vectors). Those two figures give
+the time on N nodes (README › Scaling out).
 """
 
 import argparse
@@ -79,14 +85,70 @@ def child(size: int) -> dict:
     }
 
 
+def ray_child(size: int) -> dict:
+    from index import builder, offline, ray_ingest
+    from index.config import IndexSettings
+
+    offline.apply()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = synthetic.write_jsonl(Path(tmp) / "corpus", size)
+        plain = IndexSettings(index_dir=Path(tmp) / "plain", data_dir=Path(tmp) / "data")
+        on_ray = plain.model_copy(update={"index_dir": Path(tmp) / "ray"})
+        builder.embedder_for(plain)  # model files warm in the page cache for both
+        started = time.perf_counter()
+        outcome = builder.build([corpus], plain)
+        plain_s = time.perf_counter() - started
+        started = time.perf_counter()
+        ray_ingest.start(None)
+        start_s = time.perf_counter() - started
+        import ray
+
+        actors = int(ray.cluster_resources().get("CPU", 1))
+        started = time.perf_counter()
+        ray_outcome = builder.build([corpus], on_ray, ray="local")
+        ray_s = time.perf_counter() - started
+    cluster_s = ray_outcome.cluster_seconds
+    return {
+        "chunks": outcome.chunks,
+        "plain_s": plain_s,
+        "ray_start_s": start_s,
+        "ray_s": ray_s,
+        "actors": actors,
+        "per_actor_chunks_s": ray_outcome.chunks / cluster_s / actors,
+        "driver_write_s": ray_s - cluster_s,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=common.sizes_arg, default=[1_000, 10_000, 100_000])
+    parser.add_argument("--ray", type=common.sizes_arg, help="compare --ray at these sizes")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("size", nargs="?", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("mode", nargs="?", default="plain", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        common.emit(child(args.size))
+        common.emit(ray_child(args.size) if args.mode == "ray" else child(args.size))
+        return
+    if args.ray:
+        print(f"ingest with Ray: {common.machine()}")
+        print(
+            f"{'chunks':>8} {'plain s':>8} {'ray start s':>11} {'ray s':>7} {'ratio':>6} "
+            f"{'actors':>6} {'chunks/s/actor':>14} {'driver write s':>14}"
+        )
+        for size in args.ray:
+            r = common.in_child(Path(__file__), str(size), "ray")
+            print(
+                f"{r['chunks']:>8} {r['plain_s']:>8.1f} {r['ray_start_s']:>11.1f} "
+                f"{r['ray_s']:>7.1f} {r['plain_s'] / r['ray_s']:>6.2f} {r['actors']:>6} "
+                f"{r['per_actor_chunks_s']:>14.1f} {r['driver_write_s']:>14.1f}",
+                flush=True,
+            )
+        print(
+            "ratio = plain seconds / Ray seconds (Ray start-up not included; above 1: faster); "
+            "chunks/s/actor: what one actor (one core) chunks and embeds; driver write: the "
+            "index writer's share, done in one process after the cluster"
+        )
         return
     print(f"ingest: {common.machine()}")
     print(

@@ -24,6 +24,7 @@ class BuildOutcome:
     copies: list[tuple[str, str]] = field(default_factory=list)  # (copy, original)
     chunks: int = 0
     seconds: float = 0.0
+    cluster_seconds: float = 0.0  # of `seconds`: chunking and embedding on a Ray cluster
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -151,6 +152,7 @@ def build_articles(
     )
     outcome.copies = report.copies
     outcome.chunks, outcome.seconds = report.chunks, report.seconds + cluster_s
+    outcome.cluster_seconds = cluster_s
     return outcome
 
 
