@@ -5,12 +5,10 @@ live in INDEX_DIR/feeds.json, next to the index they fill. A refresh fetches eve
 feed that fails is reported and the others still done; nothing indexed is ever lost by it.
 """
 
-import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +24,7 @@ from index.config import IndexSettings
 from index.errors import BadInputError, DocumentNotFoundError
 from index.extract import NoArticleText, article_from_page, canonical_url
 from index.fetch import FEED_TYPES, PAGE_TYPES, FetchError, FetchLimits, fetch, is_url, make_client
+from index.store import file_lock
 
 FEEDS_FILE = "feeds.json"
 FEEDS_LOCK = ".feeds.lock"
@@ -106,17 +105,9 @@ def save_feeds(settings: IndexSettings, feeds: dict[str, Feed]) -> None:
     os.replace(tmp, path)  # a crash leaves the old list, never half a file
 
 
-@contextmanager
-def feeds_lock(settings: IndexSettings) -> Iterator[None]:
+def feeds_lock(settings: IndexSettings):
     """One refresh (or add/remove) at a time: two would fetch twice and lose each other's state."""
-    folder = settings.resolved_index_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / FEEDS_LOCK, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return file_lock(settings.resolved_index_dir() / FEEDS_LOCK)
 
 
 def limits_for(settings: IndexSettings, allowed_hosts: frozenset[str] | None = None) -> FetchLimits:

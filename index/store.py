@@ -245,13 +245,18 @@ def _fsync(path: Path) -> None:
 
 
 @contextmanager
-def write_lock(folder: Path) -> Iterator[None]:
-    """Serialize writers across threads and processes (two uploads must not lose one)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK, "a") as fh:
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock across threads and processes, held while the block runs."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_lock(folder: Path):
+    """Serialize writers across threads and processes (two uploads must not lose one)."""
+    return file_lock(Path(folder) / LOCK)
