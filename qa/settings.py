@@ -49,5 +49,8 @@ class QASettings(IndexSettings):
     # When the LLM refuses a "which/who" question, let it pick among the names the evidence
     # repeats across articles (constrained to those names or "none").
     entity_choice: bool = True
+    # A yes/no verdict is "Yes" only when the model's log-odds of opening with Yes over No pass
+    # this (0: its own greedy choice). See README › Evaluation for how it was tuned.
+    yes_no_threshold: float = 0.0
     # Below this best dense cosine the articles are taken not to cover the question.
     min_relevance: float = 0.25

@@ -69,3 +69,35 @@ def test_a_refusal_is_replaced_by_a_quote_only_when_the_evidence_is_strong(answe
     assert strict.refused and strict.citations == []
     out_of_reach = answerer_with("The articles don't say.", quote_min_score=9.0).ask(q)
     assert out_of_reach.refused
+
+
+class LeaningLLM(ScriptedLLM):
+    """A scripted LLM that also reports its Yes-over-No log-odds, as llama.cpp does."""
+
+    def __init__(self, reply: str, margin: float):
+        super().__init__(reply)
+        self.margin = margin
+
+    def preference(self, messages, first, second):
+        assert (first, second) == ("Yes", "No")
+        return self.margin
+
+
+@pytest.mark.parametrize(
+    ("margin", "threshold", "verdict"),
+    [(0.7, 0.0, "Yes"), (0.7, 1.5, "No"), (2.0, 1.5, "Yes"), (-0.3, 0.0, "No")],
+)
+def test_the_yes_no_verdict_follows_the_log_odds_and_the_threshold(
+    seed_index_dir, margin, threshold, verdict
+):
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+
+    settings = QASettings(index_dir=seed_index_dir, yes_no_threshold=threshold)
+    llm = LeaningLLM(f"{verdict}, Miller said they need one another [1].", margin)
+    answer = Answerer(settings, llm=llm).ask(
+        "Do Trump and Netanyahu need each other, according to Miller?"
+    )
+    # The reply may only open with the verdict decided from the log-odds.
+    assert llm.calls[0]["grammar"] == f'root ::= "{verdict}, " [^\\n]+'
+    assert any(f"verdict {verdict}: Yes-No log-odds {margin:.2f}" in n for n in answer.notes)

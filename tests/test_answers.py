@@ -117,3 +117,20 @@ def test_ask_with_unloadable_model_fails_clearly(seed_index_dir, tmp_path):
     out = run_cli("ask", APOLOGY_Q, "--index", str(seed_index_dir), NEWSQA_LLM_MODEL_PATH=str(fake))
     assert out.returncode == 2
     assert "broken.gguf" in out.stderr
+
+
+def test_llama_cpp_reports_the_yes_no_log_odds(answerer):
+    """The real model's logits: an obvious yes leans Yes, an obvious no leans No, and the reply
+    that follows reuses the prompt just read."""
+    llm = answerer.llm
+
+    def ask(question: str) -> float:
+        messages = [
+            {"role": "system", "content": "Answer the question. Start with Yes or No."},
+            {"role": "user", "content": question},
+        ]
+        return llm.preference(messages, "Yes", "No")
+
+    assert ask("Is Paris the capital of France?") > 2
+    assert ask("Is Berlin the capital of France?") < -2
+    assert llm.preference([{"role": "user", "content": "Hi"}], "Yes please", "No") is None

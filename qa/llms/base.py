@@ -36,6 +36,12 @@ class ChatLLM(ABC):
         prompt cache reads them now, once); a no-op elsewhere."""
         return None
 
+    def preference(self, messages: list[dict], first: str, second: str) -> float | None:
+        """How much more the model wants to open its reply with `first` than with `second`:
+        the difference of their next-token logits (log-odds). None where the backend does not
+        expose logits (then the reply's own first word stands)."""
+        return None
+
     def forget(self) -> None:
         """Drop any live context so the next prompt is read in full (benchmarks)."""
         return None

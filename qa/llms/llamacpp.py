@@ -7,6 +7,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from qa.llms.base import ChatLLM, LLMError
 
 
@@ -190,6 +192,21 @@ class LlamaCppLLM(ChatLLM):
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+
+    def preference(self, messages: list[dict], first: str, second: str) -> float | None:
+        a = self._llm.tokenize(first.encode("utf-8"), add_bos=False)
+        b = self._llm.tokenize(second.encode("utf-8"), add_bos=False)
+        if len(a) != 1 or len(b) != 1:
+            return None  # only single-token openings compare by one logit
+        with self._lock:
+            # Reads the prompt (the reply then reuses it) and samples one token; the context's
+            # logits are still those of the prompt's last position (llama-cpp-python keeps no
+            # copy without logits_all, which would cost memory for every position).
+            self._llm.create_chat_completion(messages=messages, max_tokens=1)
+            logits = np.ctypeslib.as_array(
+                self._llm._ctx.get_logits(), shape=(self._llm.n_vocab(),)
+            )
+            return float(logits[a[0]] - logits[b[0]])
 
     @functools.lru_cache(maxsize=8)  # noqa: B019 (one model per process; grammars are few)
     def _grammar(self, text: str):
