@@ -12,8 +12,10 @@ from index.chunking import chunk_article, make_splitter
 from index.config import IndexSettings
 from index.embedding import dimension, load_embedder, max_tokens, tokenizer
 from index.errors import DocumentNotFoundError
+from index.fetch import FetchLimits, is_url
 from index.loaders import Problem, load_paths, with_distinct_id
 from index.manifest import DocRecord, Manifest
+from index.pages import load_pages
 
 
 @dataclass
@@ -61,14 +63,10 @@ def build(
     """Load, chunk, embed and save; bad files are reported and the rest still indexed.
     http(s) URLs among the paths are fetched as article pages. `ray`: chunk and embed on a
     Ray cluster at that address ("local": one started here)."""
-    from index.feeds import limits_for
-    from index.fetch import is_url
-    from index.pages import load_pages
-
     urls = [str(p) for p in paths if is_url(str(p))]
     loaded = load_paths([Path(p) for p in paths if not is_url(str(p))], settings.max_file_mb)
     if urls:
-        pages = load_pages(urls, limits_for(settings))
+        pages = load_pages(urls, FetchLimits.from_settings(settings))
         loaded.articles += pages.articles
         loaded.problems += pages.problems
     where = ", ".join(str(p) for p in paths)
@@ -168,17 +166,7 @@ def _chunked_on_ray(
     the seconds the cluster took."""
     from index import ray_ingest
 
-    chunking = index.manifest.chunking
-    docs = index.manifest.documents
-    todo = [
-        a
-        for a in articles
-        if not (
-            a.doc_id in docs
-            and docs[a.doc_id].content_hash == a.content_hash
-            and docs[a.doc_id].chunking == chunking
-        )
-    ]
+    todo = [a for a in articles if not index.is_unchanged(a)]
     on_start(len(todo))
     started = time.perf_counter()
     done = ray_ingest.chunk_and_embed(todo, settings, address, on_progress=on_progress)

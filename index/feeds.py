@@ -110,22 +110,13 @@ def feeds_lock(settings: IndexSettings):
     return file_lock(settings.resolved_index_dir() / FEEDS_LOCK)
 
 
-def limits_for(settings: IndexSettings, allowed_hosts: frozenset[str] | None = None) -> FetchLimits:
-    return FetchLimits(
-        timeout_s=settings.fetch_timeout_s,
-        max_bytes=int(settings.fetch_max_mb * 1024 * 1024),
-        max_redirects=settings.fetch_max_redirects,
-        allowed_hosts=allowed_hosts,
-    )
-
-
 def add_feeds(
     source: str, settings: IndexSettings, allowed_hosts: frozenset[str] | None = None
 ) -> list[Feed]:
     """Follow a feed URL, or every feed URL a file lists (OPML, or one URL a line). Each one is
     fetched once to check it is a feed: a typo is an error now, not a silent empty refresh."""
     urls = [source] if is_url(source) else feed_urls_in(Path(source))
-    limits = limits_for(settings, allowed_hosts)
+    limits = FetchLimits.from_settings(settings, allowed_hosts)
     added = []
     with feeds_lock(settings):
         feeds = load_feeds(settings)
@@ -228,7 +219,7 @@ def refresh(
 ) -> RefreshOutcome:
     """Poll every feed (or the given ones) once and index what is new or changed."""
     outcome = RefreshOutcome()
-    limits = limits_for(settings)
+    limits = FetchLimits.from_settings(settings)
     with feeds_lock(settings):
         feeds = load_feeds(settings)
         chosen = [feeds[u] for u in urls] if urls else list(feeds.values())

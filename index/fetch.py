@@ -45,6 +45,16 @@ class FetchLimits:
     # box served to others cannot make the server fetch internal addresses.
     allowed_hosts: frozenset[str] | None = None
 
+    @classmethod
+    def from_settings(cls, settings, allowed_hosts: frozenset[str] | None = None) -> "FetchLimits":
+        """From IndexSettings' fetch_timeout_s, fetch_max_mb and fetch_max_redirects."""
+        return cls(
+            timeout_s=settings.fetch_timeout_s,
+            max_bytes=int(settings.fetch_max_mb * 1024 * 1024),
+            max_redirects=settings.fetch_max_redirects,
+            allowed_hosts=allowed_hosts,
+        )
+
 
 def user_agent() -> str:
     try:

@@ -40,6 +40,7 @@ class DenseRetriever(BaseRetriever):
     def __init__(self, store: FaissStore, top_k: int, filters: MetadataFilters | None):
         super().__init__()
         self._store, self._top_k, self._filters = store, top_k, filters
+        self.cosines: dict[str, float] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         result = self._store.query(
@@ -49,10 +50,13 @@ class DenseRetriever(BaseRetriever):
                 filters=self._filters,
             )
         )
-        return [
+        hits = [
             NodeWithScore(node=n, score=s)
             for n, s in zip(result.nodes or [], result.similarities or [], strict=True)
         ]
+        # Fusion keeps only ranks; the cosines are what the refusal gate reads.
+        self.cosines = {h.node.node_id: float(h.score) for h in hits}
+        return hits
 
 
 class SparseRetriever(BaseRetriever):
@@ -82,9 +86,11 @@ def fused_search(
     sparse_k: int,
     top_k: int,
     filters: SearchFilters | None,
-) -> list[NodeWithScore]:
+) -> tuple[list[NodeWithScore], dict[str, float]]:
+    """The fused hits, and the dense cosine of each hit the dense search found."""
     meta = to_metadata_filters(filters)
-    retrievers: list[BaseRetriever] = [DenseRetriever(store, dense_k, meta)]
+    dense = DenseRetriever(store, dense_k, meta)
+    retrievers: list[BaseRetriever] = [dense]
     if sparse_k > 0:
         retrievers.append(SparseRetriever(store, words, sparse_k, meta))
     fusion = QueryFusionRetriever(
@@ -97,4 +103,5 @@ def fused_search(
         # OpenAI default (and Settings.llm=None would print to stdout).
         llm=MockLLM(),
     )
-    return fusion.retrieve(QueryBundle(query_str=" ".join(words), embedding=query_vec))
+    fused = fusion.retrieve(QueryBundle(query_str=" ".join(words), embedding=query_vec))
+    return fused, dense.cosines

@@ -26,11 +26,11 @@ from index.backends.base import (  # noqa: F401 (the errors and values are impor
     IndexMismatchError,
     IndexMissingError,
     SearchFilters,
+    check_embed_model,
 )
 from index.config import FLAT_MAX_VECTORS
 from index.dedup import COPIES_FILE, Duplicates, signature
 from index.dedup import FILE as DUPLICATES_FILE
-from index.embedding import same_space
 from index.faiss_store import FaissStore
 from index.local_search import fused_search
 from index.manifest import Manifest
@@ -81,13 +81,7 @@ class NewsIndex(IndexBase):
     ) -> "NewsIndex":
         folder = Path(folder)
         version, manifest = cls.read_manifest(folder)
-        if embed_model is not None and not same_space(embed_model, manifest.embed_model):
-            raise IndexMismatchError(
-                f"the index at {folder} was built with embedding model "
-                f"{manifest.embed_model!r} ({manifest.embed_dim} dimensions), but the settings "
-                f"name {embed_model!r}. Set NEWSQA_EMBED_MODEL={manifest.embed_model} or "
-                "rebuild with: newsqa index build --rebuild PATH..."
-            )
+        check_embed_model(str(folder), embed_model, manifest)
         work = None
         if writable:
             work = cls._new_work_folder(folder)
@@ -143,11 +137,17 @@ class NewsIndex(IndexBase):
     ) -> list[Hit]:
         if len(self.store) == 0:
             return []
-        fused = fused_search(self.store, query_words, query_vec, dense_k, sparse_k, top_k, filters)
-        return [
-            Hit(h.node, float(h.score or 0.0), self.similarity(query_vec, h.node.node_id))
-            for h in fused
-        ]
+        fused, cosines = fused_search(
+            self.store, query_words, query_vec, dense_k, sparse_k, top_k, filters
+        )
+
+        def cosine(node_id: str) -> float:
+            # A chunk only BM25 found has no cosine yet: its stored vector gives it.
+            if node_id in cosines:
+                return cosines[node_id]
+            return self.similarity(query_vec, node_id)
+
+        return [Hit(h.node, float(h.score or 0.0), cosine(h.node.node_id)) for h in fused]
 
     def vector(self, node_id: str) -> list[float] | None:
         return self.store.vector(node_id)

@@ -16,6 +16,7 @@ from llama_index.core.schema import MetadataMode, TextNode
 
 from index.articles import Article
 from index.dedup import Duplicates, signature, similarity
+from index.embedding import same_space
 from index.errors import DocumentNotFoundError, NewsqaError
 from index.manifest import DocRecord, Manifest
 
@@ -68,6 +69,17 @@ class Hit:
     node: TextNode
     score: float  # fused rank score
     similarity: float  # dense cosine of the query to this chunk: what the refusal gate reads
+
+
+def check_embed_model(where: str, wanted: str | None, manifest: Manifest) -> None:
+    """Refuse to mix vectors of another embedding model into (or query) an index."""
+    if wanted is not None and not same_space(wanted, manifest.embed_model):
+        raise IndexMismatchError(
+            f"the index at {where} was built with embedding model {manifest.embed_model!r} "
+            f"({manifest.embed_dim} dimensions), but the settings name {wanted!r}. Set "
+            f"NEWSQA_EMBED_MODEL={manifest.embed_model} or rebuild with: newsqa index build "
+            "--rebuild PATH..."
+        )
 
 
 class IndexBase(ABC):
@@ -175,6 +187,15 @@ class IndexBase(ABC):
             if rec.duplicate_of == doc_id and d in self.duplicates.copies
         ]
 
+    def is_unchanged(self, article: Article) -> bool:
+        """Indexed already with this text and the current chunking: nothing to do."""
+        old = self.manifest.documents.get(article.doc_id)
+        return (
+            old is not None
+            and old.content_hash == article.content_hash
+            and old.chunking == self.manifest.chunking
+        )
+
     @property
     def duplicates(self) -> Duplicates:
         if self._dups is None:
@@ -200,7 +221,6 @@ class IndexBase(ABC):
         """
         started = time.perf_counter()
         report = BuildReport()
-        chunking = self.manifest.chunking
 
         pending: list[tuple[Article, list[TextNode]]] = []
 
@@ -213,31 +233,28 @@ class IndexBase(ABC):
             for node, vector in zip(todo, embed(texts) if texts else [], strict=True):
                 node.embedding = vector
             for article, nodes in pending:
-                self._apply(article, nodes, chunking, report)
+                self._apply(article, nodes, report)
                 progress(1)
             pending.clear()
 
         queue = list(articles)
         while queue:
             article = queue.pop(0)
-            old = self.manifest.documents.get(article.doc_id)
-            if old and old.content_hash == article.content_hash and old.chunking == chunking:
+            if self.is_unchanged(article):
                 report.unchanged.append(article.doc_id)
                 progress(1)
                 continue
+            if any(a.doc_id == article.doc_id for a, _ in pending):
+                flush()  # the same id twice in one build: the later one replaces the first
             if dedup:
                 sig = signature(article.body)
                 original = self.duplicates.find(sig, article.doc_id, article.source)
                 if original is not None:
-                    if any(a.doc_id == article.doc_id for a, _ in pending):
-                        flush()
                     self._record_copy(article, original, sig, report)
                     progress(1)
                     continue
                 queue.extend(self._detach_copies(article.doc_id, sig))
                 self.duplicates.add_original(article.doc_id, sig, article.source)
-            if any(a.doc_id == article.doc_id for a, _ in pending):
-                flush()  # the same id twice in one build: the later one replaces the first
             try:
                 nodes = chunker(article)
             except (ValueError, RecursionError) as exc:
@@ -296,9 +313,7 @@ class IndexBase(ABC):
             duplicate_of=duplicate_of,
         )
 
-    def _apply(
-        self, article: Article, nodes: list[TextNode], chunking: str, report: BuildReport
-    ) -> None:
+    def _apply(self, article: Article, nodes: list[TextNode], report: BuildReport) -> None:
         if article.doc_id in self.manifest.documents:
             if self.manifest.documents[article.doc_id].chunks:
                 self._delete_chunks(article.doc_id)
@@ -327,6 +342,7 @@ class IndexBase(ABC):
         for rec_id, rec in list(self.manifest.documents.items()):
             if rec.duplicate_of == doc_id:
                 self.manifest.documents.pop(rec_id)
+                self.duplicates.drop(rec_id)
         self.duplicates.drop(doc_id)
         self._copies_by_original = None
         return record

@@ -31,13 +31,12 @@ from index.backends.base import (
     Hit,
     IndexBase,
     IndexFormatError,
-    IndexMismatchError,
     IndexMissingError,
     SearchFilters,
+    check_embed_model,
 )
 from index.config import IndexSettings
 from index.dedup import Duplicates
-from index.embedding import same_space
 from index.manifest import FORMAT, DocRecord, Manifest, library_versions
 
 # milvus-lite 2.5 imports pkg_resources (hence setuptools<81), which warns on import.
@@ -77,9 +76,13 @@ def lite_path(settings: IndexSettings) -> Path:
     return settings.resolved_index_dir() / LITE_FILE
 
 
+def _uri(settings: IndexSettings) -> str:
+    return settings.milvus_uri or str(lite_path(settings))
+
+
 def connect(settings: IndexSettings) -> MilvusClient:
     """One client per URI and process (Milvus Lite serves one process per file)."""
-    uri = settings.milvus_uri or str(lite_path(settings))
+    uri = _uri(settings)
     if uri not in _clients:
         if not settings.milvus_uri:
             lite_path(settings).parent.mkdir(parents=True, exist_ok=True)
@@ -92,8 +95,7 @@ def connect(settings: IndexSettings) -> MilvusClient:
 
 def disconnect(settings: IndexSettings) -> None:
     """Close this process's client (Milvus Lite stops serving the file)."""
-    uri = settings.milvus_uri or str(lite_path(settings))
-    client = _clients.pop(uri, None)
+    client = _clients.pop(_uri(settings), None)
     if client is not None:
         client.close()
 
@@ -184,13 +186,7 @@ class MilvusIndex(IndexBase):
     @classmethod
     def open(cls, settings: IndexSettings, writable: bool = False) -> "MilvusIndex":
         manifest, pointer, stored = cls._load(settings)
-        if not same_space(settings.embed_model, manifest.embed_model):
-            raise IndexMismatchError(
-                f"the index in {location(settings)} was built with embedding model "
-                f"{manifest.embed_model!r} ({manifest.embed_dim} dimensions), but the settings "
-                f"name {settings.embed_model!r}. Set NEWSQA_EMBED_MODEL={manifest.embed_model} "
-                "or rebuild with: newsqa index build --rebuild PATH..."
-            )
+        check_embed_model(location(settings), settings.embed_model, manifest)
         client = connect(settings)
         index = cls(settings, client, manifest, pointer["generation"], pointer["version"], stored)
         client.load_collection(index.chunks_name)
@@ -387,11 +383,12 @@ class MilvusIndex(IndexBase):
     def _load_duplicates(self) -> Duplicates:
         dups = Duplicates()
         parts: dict[str, list[tuple[int, str]]] = {}
-        for batch in _iterate(self.client, self.docs_name, ["doc_id", "record"]):
+        # Only the rows holding copies' texts: the records were read at open.
+        only_parts = f"doc_id like {_quote(COPY_PART + '%')}"
+        for batch in _iterate(self.client, self.docs_name, ["doc_id", "record"], only_parts):
             for row in batch:
-                if row["doc_id"].startswith(COPY_PART):
-                    n, doc_id = row["doc_id"][len(COPY_PART) :].split("#", 1)
-                    parts.setdefault(doc_id, []).append((int(n), row["record"]))
+                n, doc_id = row["doc_id"][len(COPY_PART) :].split("#", 1)
+                parts.setdefault(doc_id, []).append((int(n), row["record"]))
         for doc_id, text in self._stored.items():
             record = json.loads(text)
             sig = record.get("signature")
@@ -486,8 +483,8 @@ def _part_ids(doc_id: str, n: int) -> list[str]:
     return [f"{COPY_PART}{n_}#{doc_id}" for n_ in range(n)]
 
 
-def _iterate(client: MilvusClient, name: str, fields: list[str]):
-    it = client.query_iterator(name, batch_size=1000, filter="", output_fields=fields)
+def _iterate(client: MilvusClient, name: str, fields: list[str], expr: str = ""):
+    it = client.query_iterator(name, batch_size=1000, filter=expr, output_fields=fields)
     while True:
         batch = it.next()
         if not batch:
