@@ -51,6 +51,39 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     rm.set_defaults(func=cmd_remove)
 
 
+class IndexingBar:
+    """A progress bar on stderr fed by the builder's on_start/on_progress."""
+
+    def __init__(self, min_total: int = 1):
+        self.min_total = min_total
+        self.task = None
+        self.progress = Progress(
+            TextColumn("indexing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+
+    def on_start(self, total: int) -> None:
+        if total >= self.min_total:
+            self.progress.start()
+            self.task = self.progress.add_task("indexing", total=total)
+
+    def on_progress(self, n: int) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task, n)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def print_copies(copies: list[tuple[str, str]]) -> None:
+    for copy, original in copies:
+        err.print(f"{copy}: near-duplicate of {original}; cited with it, not indexed again")
+
+
 def settings_from(args: argparse.Namespace) -> IndexSettings:
     overrides = {"index_dir": args.index} if getattr(args, "index", None) else {}
     return IndexSettings(**overrides)
@@ -58,41 +91,21 @@ def settings_from(args: argparse.Namespace) -> IndexSettings:
 
 def cmd_build(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    progress = Progress(
-        TextColumn("indexing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
-    task = None
-
-    def on_start(total: int) -> None:
-        nonlocal task
-        if total > 3:  # a bar for one article is noise
-            progress.start()
-            task = progress.add_task("indexing", total=total)
-
-    def on_progress(n: int) -> None:
-        if task is not None:
-            progress.advance(task, n)
-
+    bar = IndexingBar(min_total=4)  # a bar for one article is noise
     try:
         outcome = builder.build(
-            args.paths, settings, args.rebuild, on_start, on_progress, ray=args.ray
+            args.paths, settings, args.rebuild, bar.on_start, bar.on_progress, ray=args.ray
         )
     except (IndexError_, EmbeddingModelError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
     finally:
-        progress.stop()
+        bar.stop()
     for problem in outcome.problems:
         style = "red" if problem.severity == "error" else "yellow"
         err.print(f"[{style}]{problem}[/{style}]", highlight=False)
     rate = outcome.chunks / outcome.seconds if outcome.seconds else 0.0
-    for copy, original in outcome.copies:
-        err.print(f"{copy}: near-duplicate of {original}; cited with it, not indexed again")
+    print_copies(outcome.copies)
     err.print(
         f"{len(outcome.added)} added, {len(outcome.replaced)} replaced, "
         f"{len(outcome.unchanged)} unchanged; {outcome.chunks} chunks in "

@@ -3,11 +3,8 @@
 import argparse
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from index import feeds
-from index.cli import err, out
-from index.config import IndexSettings
+from index.cli import IndexingBar, err, out, print_copies, settings_from
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,12 +31,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(func=cmd_refresh)
 
 
-def _settings(args: argparse.Namespace) -> IndexSettings:
-    return IndexSettings(**({"index_dir": args.index} if args.index else {}))
-
-
 def cmd_add(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from(args)
     for feed in feeds.add_feeds(args.source, settings):
         err.print(f"following {feed.url} ({feed.title or 'untitled'})")
     err.print("fetch their articles with: newsqa feeds refresh")
@@ -47,7 +40,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    followed = feeds.load_feeds(_settings(args))
+    followed = feeds.load_feeds(settings_from(args))
     # A line per feed, its URL whole (a table would cut it at the terminal's width).
     for feed in followed.values():
         out.print(feed.url, highlight=False)
@@ -61,38 +54,22 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    feed = feeds.remove_feed(args.url, _settings(args))
+    feed = feeds.remove_feed(args.url, settings_from(args))
     err.print(f"stopped following {feed.url}; its {len(feed.items)} articles stay indexed")
     return 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
-    state = {"task": None}
+    settings = settings_from(args)
 
     def on_feed(url: str) -> None:
         err.print(f"polling {url}", highlight=False)
 
-    def on_start(total: int) -> None:
-        progress.start()
-        state["task"] = progress.add_task("indexing", total=total)
-
-    def on_progress(n: int) -> None:
-        if state["task"] is not None:
-            progress.advance(state["task"], n)
-
+    bar = IndexingBar()
     try:
-        outcome = feeds.refresh(settings, args.urls or None, on_feed, on_start, on_progress)
+        outcome = feeds.refresh(settings, args.urls or None, on_feed, bar.on_start, bar.on_progress)
     finally:
-        progress.stop()
+        bar.stop()
     for report in outcome.feeds:
         style = "red" if report.status == "error" else ("yellow" if report.problems else "green")
         err.print(f"[{style}]{report.url}: {feeds.status_line(report)}[/{style}]", highlight=False)
@@ -100,8 +77,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             err.print(f"  [yellow]{problem}[/yellow]", highlight=False)
     if outcome.build is not None:
         b = outcome.build
-        for copy, original in b.copies:
-            err.print(f"{copy}: near-duplicate of {original}; cited with it, not indexed again")
+        print_copies(b.copies)
         err.print(
             f"{len(b.added)} added, {len(b.replaced)} replaced, {len(b.unchanged)} unchanged; "
             f"{b.chunks} chunks in {b.seconds:.1f} s -> {settings.resolved_index_dir()}"

@@ -35,6 +35,23 @@ def document_rows(answerer: Answerer) -> list[list]:
     ]
 
 
+def _indexing_progress(
+    on_progress: Callable[[float, str], None],
+) -> tuple[Callable[[int], None], Callable[[int], None]]:
+    """The builder's on_start/on_progress as a fraction and a line for the page's bar."""
+    count = {"total": 1, "done": 0}
+
+    def start(n: int) -> None:
+        count["total"] = max(n, 1)
+        on_progress(0.0, f"indexing {n} article(s)")
+
+    def step(n: int) -> None:
+        count["done"] += n
+        on_progress(count["done"] / count["total"], f"indexed {count['done']} of {count['total']}")
+
+    return start, step
+
+
 def upload(
     answerer: Answerer,
     files: list[str],
@@ -63,18 +80,7 @@ def upload(
             target = folder / path.name
             shutil.copyfile(path, target)
             copies.append(target)
-        total = {"n": 1}
-
-        def start(n: int) -> None:
-            total["n"] = max(n, 1)
-            on_progress(0.0, f"indexing {n} article(s)")
-
-        done = {"n": 0}
-
-        def step(n: int) -> None:
-            done["n"] += n
-            on_progress(done["n"] / total["n"], f"indexed {done['n']} of {total['n']}")
-
+        start, step = _indexing_progress(on_progress)
         outcome = builder.build(copies, settings, on_start=start, on_progress=step)
         # A rejected upload leaves nothing behind; a file one of whose records was indexed stays
         # (its articles point at it).
@@ -151,16 +157,7 @@ def follow_feed(answerer: Answerer, url: str | None) -> UploadReport:
 def refresh_feeds(
     answerer: Answerer, on_progress: Callable[[float, str], None] = lambda f, msg: None
 ) -> UploadReport:
-    total = {"n": 1, "done": 0}
-
-    def start(n: int) -> None:
-        total["n"] = max(n, 1)
-        on_progress(0.0, f"indexing {n} article(s)")
-
-    def step(n: int) -> None:
-        total["done"] += n
-        on_progress(total["done"] / total["n"], f"indexed {total['done']} of {total['n']}")
-
+    start, step = _indexing_progress(on_progress)
     try:
         outcome = feeds.refresh(
             answerer.settings,
