@@ -11,12 +11,13 @@ from index.backends.base import IndexBase
 from index.builder import embedder_for, open_index
 from index.errors import BadInputError
 from qa.candidates import answer_candidates, choice_grammar, choice_instruction
-from qa.citations import Verified, past_sentence_limit, verify
+from qa.citations import Verified, is_refusal, past_sentence_limit, verify
 from qa.evidence import Evidence, select_evidence
 from qa.extractive import quote_answer
 from qa.llms import ChatLLM, load_llm
 from qa.prompts import (
     GRAMMARS,
+    NO_REFUSAL,
     REFUSAL_TEXT,
     answer_messages,
     answer_openings,
@@ -222,6 +223,14 @@ class Answerer:
             chosen = self.choose_entity(messages, evidence, standalone)
             if chosen is not None:
                 verified = replace(chosen, notes=verified.notes + chosen.notes)
+        # A one-part question the model refused while unsure gets a second look. Not a joining
+        # one: on the MultiHop-RAG dev data a pushed answer there described one article's story
+        # (after the pick, 4 more of the 20 null questions the model refused were answered, and
+        # 1 of 19 answerable ones gained).
+        if verified.refused and plan.kind != "yes_no" and not joins and is_refusal(raw):
+            second = self.second_look(messages, evidence, standalone, plan.kind, notes)
+            if second is not None:
+                verified = replace(second, notes=verified.notes + second.notes)
         # A quote answers a "what/who/why" question; it is not a yes/no verdict.
         if (
             verified.refused
@@ -235,6 +244,40 @@ class Answerer:
             yield finish(REFUSAL_TEXT, True, verified, raw=raw)
         else:
             yield finish(verified.text, False, verified, raw=raw)
+
+    def second_look(
+        self,
+        messages: list[dict],
+        evidence: list[Evidence],
+        question: str,
+        kind: str,
+        notes: list[str],
+    ) -> Verified | None:
+        """The model refused, but was it sure? The 1.5B model refuses questions worded unlike
+        the article though the answer is among its sentences; then its refusal is a close call.
+        Below the calibrated log-probability it is asked again with the refusal ruled out (a
+        grammar), and that answer must pass the verifier like any other."""
+        if not self.settings.second_look:
+            return None
+        limit = self.settings.second_look_below
+        logprob = self.llm.reply_logprob(messages, REFUSAL_TEXT)
+        if logprob is None or logprob >= limit:
+            if logprob is not None:
+                notes.append(f"refusal log-prob {logprob:.2f} >= {limit:g}: refusal stands")
+            return None
+        s = self.settings
+        raw = ""
+        for piece in self.llm.stream(messages, s.llm_max_tokens, s.llm_temperature, NO_REFUSAL):
+            raw += piece
+            if past_sentence_limit(raw):
+                break
+        verified = verify(raw, evidence, question, kind, strict=True)
+        note = f"refusal log-prob {logprob:.2f} < {limit:g}: asked again, {raw.strip()!r}"
+        notes.append(note)
+        if verified.refused:
+            notes.extend(verified.notes)
+            return None
+        return verified
 
     def _verdict_grammar(self, messages: list[dict], notes: list[str]) -> str | None:
         """Decide Yes or No from the model's own log-odds against a calibrated threshold, then

@@ -68,9 +68,17 @@ def is_refusal(text: str) -> bool:
     return bool(REFUSAL.search(text))
 
 
+# "U. S." (the model sometimes spaces an initialism) would split into sentences "The U." and "S. …".
+SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+# The entity prompt asks for "the short answer" first; some replies announce it.
+ANNOUNCED = re.compile(r"^\s*(?:the )?short answer(?: is)?\s*:?\s*", re.I)
+
+
 def split_claims(answer: str) -> list[Claim]:
     """Sentences with the markers that follow them (also markers after the full stop)."""
     text = PASSAGE_REF.sub(lambda m: f"[{m.group(1)}]", answer.strip())
+    text = ANNOUNCED.sub("", SPACED_INITIALS.sub(r"\1.", text))
+    text = text[:1].upper() + text[1:]
     pieces = [p for p in split_sentences(text) if p.strip()]
     claims: list[Claim] = []
     for piece in pieces:
@@ -111,10 +119,14 @@ class Premise:
 
     content: frozenset[str] = frozenset()
     entities: frozenset[str] = frozenset()
+    # Every name of the question that the claim repeats must be in the cited sentences (an
+    # answer the model was pushed to give: "Zelensky asked Trump for an apology" cites a
+    # sentence about Trump's demand, without Zelensky).
+    strict: bool = False
 
     @classmethod
-    def of(cls, question: str) -> "Premise":
-        return cls(frozenset(content_stems(question)), frozenset(entity_stems(question)))
+    def of(cls, question: str, strict: bool = False) -> "Premise":
+        return cls(frozenset(content_stems(question)), frozenset(entity_stems(question)), strict)
 
 
 def _said(evidence: list[Evidence]) -> set[str]:
@@ -159,8 +171,10 @@ def judge(
     # The question's own names are excused only when the cited sentences are about them:
     # "The prime minister of Qatar is Benjamin Netanyahu" cites a sentence without Qatar.
     excused = names & premise.entities
-    if excused and 2 * len(excused & have) < len(excused):
-        return "the cited sentences are not about " + ", ".join(sorted(excused - have))
+    # "Syria" is in a sentence that says "Syrian": stems that start one another count.
+    absent = {n for n in excused if not related(frozenset((n,)), have)}
+    if absent and (premise.strict or 2 * len(absent) > len(excused)):
+        return "the cited sentences are not about " + ", ".join(sorted(absent))
     free = have | premise.content
     coverage = len(need & free) / len(need)
     if coverage < (1.0 if len(need) <= SHORT_CLAIM else MIN_COVERAGE):
@@ -205,7 +219,11 @@ def clause_prefixes(claim: str) -> list[str]:
 
 
 def verify(
-    answer: str, evidence: list[Evidence], question: str = "", kind: str = "open"
+    answer: str,
+    evidence: list[Evidence],
+    question: str = "",
+    kind: str = "open",
+    strict: bool = False,
 ) -> Verified:
     """Keep each sentence the evidence supports (re-pointed or trimmed if need be).
 
@@ -213,7 +231,7 @@ def verify(
     sentences it cites bear on the question (the verdict is a judgement on them)."""
     if not answer.strip() or is_refusal(answer.split(".")[0]) or not evidence:
         return Verified("", [], refused=True)
-    premise = Premise.of(question)
+    premise = Premise.of(question, strict)
     kept: list[tuple[str, list[int]]] = []  # (claim text, 0-based evidence indexes)
     notes: list[str] = []
     repointed = dropped = trimmed = 0

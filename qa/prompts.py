@@ -31,6 +31,13 @@ GRAMMARS = {
     "yes_no": 'root ::= ("Yes" | "No") ", " [^\\n]+',
 }
 
+# A second look after an unsure refusal: any reply but one opening "The articles" (the refusal).
+NO_REFUSAL = (
+    "root ::= opening [^\\n]*\n"
+    'opening ::= [^T\\n] | "T" [^h\\n] | "Th" [^e\\n] | "The" [^ \\n] | "The " [^a\\n] '
+    '| "The a" [^r\\n]'
+)
+
 REWRITE = (
     "Rewrite the user's last question so it can be understood without the conversation: "
     "replace pronouns and vague references with the names they refer to. Keep it a question. "

@@ -101,3 +101,63 @@ def test_the_yes_no_verdict_follows_the_log_odds_and_the_threshold(
     # The reply may only open with the verdict decided from the log-odds.
     assert llm.calls[0]["grammar"] == f'root ::= "{verdict}, " [^\\n]+'
     assert any(f"verdict {verdict}: Yes-No log-odds {margin:.2f}" in n for n in answer.notes)
+
+
+class DoubtingLLM(ScriptedLLM):
+    """A scripted LLM that also reports how sure it was of a refusal, as llama.cpp does."""
+
+    def __init__(self, replies: list[str], logprob: float):
+        super().__init__(replies)
+        self.logprob = logprob
+
+    def reply_logprob(self, messages, reply):
+        assert reply == "The articles don't say."
+        return self.logprob
+
+
+@pytest.mark.parametrize(("logprob", "asked_again"), [(-1.2, True), (-0.2, False)])
+def test_an_unsure_refusal_gets_a_second_look_with_refusing_ruled_out(
+    seed_index_dir, logprob, asked_again
+):
+    from qa.answerer import Answerer
+    from qa.prompts import NO_REFUSAL
+    from qa.settings import QASettings
+
+    settings = QASettings(index_dir=seed_index_dir, second_look_below=-0.5, quote_min_score=0)
+    replies = ["The articles don't say.", "The discussions will focus on Hamas and Iran [1]."]
+    llm = DoubtingLLM(replies, logprob)
+    answer = Answerer(settings, llm=llm).ask("Which two threats will the discussions focus on?")
+    if asked_again:
+        assert [c["grammar"] for c in llm.calls] == [None, NO_REFUSAL]
+        # The same prompt both times, so llama.cpp reads it once.
+        assert llm.calls[0]["messages"] == llm.calls[1]["messages"]
+        assert not answer.refused and "Hamas and Iran" in answer.text, answer.notes
+        assert "Hamas" in answer.citations[0].quote
+        assert any("refusal log-prob -1.20 < -0.5: asked again" in n for n in answer.notes)
+    else:
+        assert len(llm.calls) == 1 and answer.refused
+        assert any("refusal stands" in n for n in answer.notes)
+
+
+def test_a_second_look_answer_is_verified_strictly(seed_index_dir):
+    from qa.answerer import Answerer
+    from qa.citations import verify
+    from qa.settings import QASettings
+
+    settings = QASettings(index_dir=seed_index_dir, second_look_below=-0.5, quote_min_score=0)
+    # What the real model said when pushed (seed gold set, unanswerable-02).
+    pushed = (
+        "Zelensky asked Trump for an apology from Netanyahu to Qatari officials during a tense "
+        "Oval Office meeting."
+    )
+    llm = DoubtingLLM(["The articles don't say.", pushed], -0.9)
+    answer = Answerer(settings, llm=llm).ask("What did Zelensky ask Trump for?")
+    assert len(llm.calls) == 2 and answer.refused and answer.citations == []
+    # The ordinary check would have kept it: its words are all in the evidence.
+    q = "What did Zelensky ask Trump for?"
+    assert not verify(pushed, answer.evidence, q, "entity").refused
+    # Off: the refusal stands without asking how sure the model was.
+    off = QASettings(index_dir=seed_index_dir, second_look=False, quote_min_score=0)
+    llm = DoubtingLLM(["The articles don't say.", pushed], -0.9)
+    assert Answerer(off, llm=llm).ask("What did Zelensky ask Trump for?").refused
+    assert len(llm.calls) == 1

@@ -134,3 +134,35 @@ def test_llama_cpp_reports_the_yes_no_log_odds(answerer):
     assert ask("Is Paris the capital of France?") > 2
     assert ask("Is Berlin the capital of France?") < -2
     assert llm.preference([{"role": "user", "content": "Hi"}], "Yes please", "No") is None
+
+
+def test_llama_cpp_reports_how_sure_a_refusal_is_and_can_rule_it_out(answerer):
+    """The real model: a refusal it was told to give is near certain, one to a question it can
+    answer is unlikely, and the second-look grammar keeps it from opening with the refusal."""
+    from qa.prompts import NO_REFUSAL, REFUSAL_TEXT
+
+    llm = answerer.llm
+
+    def said(instruction: str) -> list[dict]:
+        return [
+            {"role": "system", "content": "Answer in one sentence."},
+            {"role": "user", "content": instruction},
+        ]
+
+    told = llm.reply_logprob(said(f"Reply with exactly: {REFUSAL_TEXT}"), REFUSAL_TEXT)
+    known = llm.reply_logprob(said("What is the capital of France?"), REFUSAL_TEXT)
+    assert -1.0 < told <= 0.0 and known < -8.0, (told, known)
+    pushed = "".join(
+        llm.stream(said(f"Reply with exactly: {REFUSAL_TEXT}"), 20, grammar=NO_REFUSAL)
+    )
+    assert pushed.strip() and not pushed.startswith("The articles"), pushed
+
+
+def test_a_refusal_of_an_answerable_question_gets_a_second_look(answerer):
+    # The article: "The discussions will focus on Israel's security concerns, particularly
+    # regarding Hamas and Iran." The model refuses at first, unsure (refusal log-prob about
+    # -1.0), and answers when asked again.
+    answer = answerer.ask("Which two threats will the discussions focus on?")
+    assert not answer.refused, (answer.raw_text, answer.notes)
+    assert "Hamas" in answer.text and "Iran" in answer.text
+    assert any("asked again" in n for n in answer.notes), answer.notes

@@ -254,3 +254,31 @@ def test_case_names_do_not_end_an_answer_sentence():
         "It matched the Epic v. Google case [1].",
         "Apple Inc. agreed [2].",
     ]
+
+
+def test_a_spaced_initialism_and_an_announced_short_answer_are_read_as_one_claim():
+    q = "Why was Qatar important to the United States?"
+    [claim] = split_claims("The short answer is: the U. S. demanded it of Netanyahu [2].")
+    assert claim.text == "The U.S. demanded it of Netanyahu." and claim.cited == (2,)
+    said = "The U.S. had relied on Qatar as a vital intermediary in negotiations."
+    evidence = [Evidence(1, Passage("q#0", "q", "Q", said), 0, len(said))]
+    v = verify("The U. S. had relied on Qatar as an intermediary [1].", evidence, q)
+    assert v.text == "The U.S. had relied on Qatar as an intermediary [1].", v.notes
+
+
+def test_a_name_counts_as_present_in_its_adjective_form():
+    syria = "Syrian President Ahmed al-Sharaa met the delegation in Damascus."
+    evidence = [Evidence(1, Passage("s#0", "s", "S", syria), 0, len(syria))]
+    q = "Who is the president of Syria?"
+    v = verify("The president of Syria is Ahmed al-Sharaa [1].", evidence, q, "entity")
+    assert not v.refused, v.notes
+
+
+def test_a_pushed_answer_must_cite_sentences_holding_every_name_it_repeats():
+    q = "What did Zelensky ask Trump for?"
+    draft = "Zelensky asked Trump for an apology from Netanyahu to Qatari officials [2]."
+    # One of the question's two names in the cited sentence is enough for an ordinary answer...
+    assert not verify(draft, PASSAGES, q, "entity").refused
+    # ...not for one the model gave only when refusing was ruled out.
+    pushed = verify(draft, PASSAGES, q, "entity", strict=True)
+    assert pushed.refused and "not about zelenski" in " ".join(pushed.notes)

@@ -42,6 +42,11 @@ class ChatLLM(ABC):
         expose logits (then the reply's own first word stands)."""
         return None
 
+    def reply_logprob(self, messages: list[dict], reply: str) -> float | None:
+        """The model's log-probability of answering `messages` with exactly `reply` (its own
+        confidence in, say, a refusal). None where the backend does not expose logits."""
+        return None
+
     def forget(self) -> None:
         """Drop any live context so the next prompt is read in full (benchmarks)."""
         return None

@@ -208,6 +208,23 @@ class LlamaCppLLM(ChatLLM):
             )
             return float(logits[a[0]] - logits[b[0]])
 
+    def reply_logprob(self, messages: list[dict], reply: str) -> float | None:
+        tokens = self._llm.tokenize(reply.encode("utf-8"), add_bos=False)
+        n_vocab = self._llm.n_vocab()
+        total = 0.0
+        with self._lock:
+            # The prompt is read once (max_tokens=1 leaves its last logits in the context); each
+            # reply token is then read on top of it: a handful of one-token steps.
+            self._llm.create_chat_completion(messages=messages, max_tokens=1)
+            for i, token in enumerate(tokens):
+                if i:
+                    self._llm.eval([tokens[i - 1]])
+                logits = np.ctypeslib.as_array(self._llm._ctx.get_logits(), shape=(n_vocab,))
+                top = float(logits.max())
+                norm = top + float(np.log(np.exp(logits - top).sum()))
+                total += float(logits[token]) - norm
+        return total
+
     @functools.lru_cache(maxsize=8)  # noqa: B019 (one model per process; grammars are few)
     def _grammar(self, text: str):
         from llama_cpp import LlamaGrammar
