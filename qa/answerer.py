@@ -12,7 +12,7 @@ from index.builder import embedder_for, open_index
 from index.errors import BadInputError
 from qa.candidates import answer_candidates, choice_grammar, choice_instruction
 from qa.citations import Verified, is_refusal, past_sentence_limit, verify
-from qa.evidence import Evidence, select_evidence
+from qa.evidence import Evidence, rank_by_evidence, select_evidence
 from qa.extractive import quote_answer
 from qa.llms import ChatLLM, load_llm
 from qa.prompts import (
@@ -141,7 +141,7 @@ class Answerer:
             context=3 if WHY_HOW.match(question) else 0,
             queries=[question, *plan.facets],
         )
-        return Context(plan, passages, evidence)
+        return Context(plan, rank_by_evidence(passages, evidence), evidence)
 
     def stream(
         self,

@@ -107,3 +107,14 @@ def select_evidence(
         Evidence(n, passages[cands[j][0]], cands[j][1], cands[j][2], float(scores[j]))
         for n, j in enumerate(chosen, start=1)
     ]
+
+
+def rank_by_evidence(passages: list[Passage], evidence: list[Evidence]) -> list[Passage]:
+    """The retrieved passages re-ranked by what was read in them: those holding evidence first,
+    by their best sentence's score (finer than the fused passage ranks: it weighs every facet
+    and the question's rare words), then the rest in retrieval order."""
+    best: dict[str, float] = {}
+    for e in evidence:
+        best[e.passage.node_id] = max(best.get(e.passage.node_id, e.score), e.score)
+    held = sorted((p for p in passages if p.node_id in best), key=lambda p: -best[p.node_id])
+    return held + [p for p in passages if p.node_id not in best]

