@@ -145,7 +145,8 @@ def test_ask_see_stream_and_open_citation(page, tmp_path):
     opened = page.locator("#sources details[open]")
     opened.first.wait_for()
     quote = opened.first.locator("mark").inner_text()
-    assert "apology" in quote and "Qatari" in quote
+    # The demand's sentence or the reason's (the strikes on Hamas leaders in Qatar).
+    assert "Qatar" in quote and ("apology" in quote or "Hamas" in quote), quote
     assert quote in opened.first.locator(".passage").inner_text()
     # The hover text of the marker is the same supporting quote.
     assert marker.get_attribute("title") == quote
