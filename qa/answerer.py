@@ -204,14 +204,9 @@ class Answerer:
         grammar = GRAMMARS.get(plan.kind)
         if plan.kind == "yes_no":
             grammar = self._verdict_grammar(messages, notes) or grammar
-        for piece in self.llm.stream(
-            messages, s.llm_max_tokens, s.llm_temperature, grammar=grammar
-        ):
+        for piece in self._draft(messages, grammar):
             raw += piece
             yield piece
-            # The verifier keeps MAX_SENTENCES; generating more only costs seconds.
-            if past_sentence_limit(raw):
-                break
         t3 = time.perf_counter()
         timings.generate_s = t3 - t2
         verified = verify(raw, evidence, standalone, plan.kind)
@@ -245,6 +240,17 @@ class Answerer:
         else:
             yield finish(verified.text, False, verified, raw=raw)
 
+    def _draft(self, messages: list[dict], grammar: str | None) -> Iterator[str]:
+        """The LLM's reply as it comes, up to the sentences the verifier keeps (generating more
+        only costs seconds)."""
+        s = self.settings
+        text = ""
+        for piece in self.llm.stream(messages, s.llm_max_tokens, s.llm_temperature, grammar):
+            text += piece
+            yield piece
+            if past_sentence_limit(text):
+                break
+
     def second_look(
         self,
         messages: list[dict],
@@ -265,12 +271,7 @@ class Answerer:
             if logprob is not None:
                 notes.append(f"refusal log-prob {logprob:.2f} >= {limit:g}: refusal stands")
             return None
-        s = self.settings
-        raw = ""
-        for piece in self.llm.stream(messages, s.llm_max_tokens, s.llm_temperature, NO_REFUSAL):
-            raw += piece
-            if past_sentence_limit(raw):
-                break
+        raw = "".join(self._draft(messages, NO_REFUSAL))
         verified = verify(raw, evidence, question, kind, strict=True)
         note = f"refusal log-prob {logprob:.2f} < {limit:g}: asked again, {raw.strip()!r}"
         notes.append(note)

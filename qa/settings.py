@@ -49,7 +49,7 @@ class QASettings(IndexSettings):
     # When the LLM refuses a one-part question with a log-probability below this (a close call:
     # -0.5 is 61 %), it is asked again with the refusal ruled out and that answer is verified
     # strictly (0: after every refusal). From bench/second_look_threshold.py on the seed
-    # gold set: answerable right 0.62 -> 0.86 at -0.5, 0.79 at -0.7; unanswerable refused
+    # gold set: answerable right 0.62 -> 0.90 at -0.5, 0.79 at -0.7; unanswerable refused
     # 0.92 -> 0.83 at -0.5, 0.92 at -0.7.
     second_look: bool = True
     second_look_below: float = -0.5

@@ -203,14 +203,11 @@ class LlamaCppLLM(ChatLLM):
             # logits are still those of the prompt's last position (llama-cpp-python keeps no
             # copy without logits_all, which would cost memory for every position).
             self._llm.create_chat_completion(messages=messages, max_tokens=1)
-            logits = np.ctypeslib.as_array(
-                self._llm._ctx.get_logits(), shape=(self._llm.n_vocab(),)
-            )
+            logits = self._last_logits()
             return float(logits[a[0]] - logits[b[0]])
 
     def reply_logprob(self, messages: list[dict], reply: str) -> float | None:
         tokens = self._llm.tokenize(reply.encode("utf-8"), add_bos=False)
-        n_vocab = self._llm.n_vocab()
         total = 0.0
         with self._lock:
             # The prompt is read once (max_tokens=1 leaves its last logits in the context); each
@@ -219,11 +216,15 @@ class LlamaCppLLM(ChatLLM):
             for i, token in enumerate(tokens):
                 if i:
                     self._llm.eval([tokens[i - 1]])
-                logits = np.ctypeslib.as_array(self._llm._ctx.get_logits(), shape=(n_vocab,))
+                logits = self._last_logits()
                 top = float(logits.max())
                 norm = top + float(np.log(np.exp(logits - top).sum()))
                 total += float(logits[token]) - norm
         return total
+
+    def _last_logits(self) -> np.ndarray:
+        """Next-token logits after the last token the context read (a view, no copy)."""
+        return np.ctypeslib.as_array(self._llm._ctx.get_logits(), shape=(self._llm.n_vocab(),))
 
     @functools.lru_cache(maxsize=8)  # noqa: B019 (one model per process; grammars are few)
     def _grammar(self, text: str):
