@@ -15,6 +15,7 @@ from qa.citations import Verified, is_refusal, past_sentence_limit, verify
 from qa.evidence import Evidence, rank_by_evidence, select_evidence
 from qa.extractive import quote_answer
 from qa.llms import ChatLLM, load_llm
+from qa.outcome import asks_outcome, only_announces
 from qa.prompts import (
     GRAMMARS,
     NO_REFUSAL,
@@ -234,6 +235,17 @@ class Answerer:
             and (quoted := quote_answer(evidence, s.quote_min_score))
         ):
             verified = replace(quoted, notes=verified.notes + quoted.notes)
+        if not verified.refused and asks_outcome(standalone):
+            if only_announces(verified.citations):
+                verified = replace(
+                    verified,
+                    refused=True,
+                    notes=(
+                        *verified.notes,
+                        "refused: the question asks how an event turned out; the cited "
+                        "sentences only announce it",
+                    ),
+                )
         timings.verify_s = time.perf_counter() - t3
         if verified.refused:
             yield finish(REFUSAL_TEXT, True, verified, raw=raw)

@@ -161,3 +161,19 @@ def test_a_second_look_answer_is_verified_strictly(seed_index_dir):
     llm = DoubtingLLM(["The articles don't say.", pushed], -0.9)
     assert Answerer(off, llm=llm).ask("What did Zelensky ask Trump for?").refused
     assert len(llm.calls) == 1
+
+
+def test_a_preview_does_not_answer_how_the_event_turned_out(answerer_with):
+    # What the real model said (seed gold set, unanswerable-12): every word is supported, but
+    # the article announces the meeting; it does not report how it went.
+    preview = (
+        "The outcome of the Mar-a-Lago meeting was that Prime Minister Benjamin Netanyahu is set "
+        "to meet with President Donald Trump at his Mar-a-Lago estate in Palm Beach, Florida."
+    )
+    a = answerer_with(preview, quote_min_score=0)
+    answer = a.ask("What was the outcome of the Mar-a-Lago meeting?")
+    assert answer.refused and answer.citations == [], answer.notes
+    assert any("only announce" in n for n in answer.notes)
+    # The same reply to a question about the plan is an answer.
+    a = answerer_with(preview, quote_min_score=0)
+    assert not a.ask("Where are Netanyahu and Trump set to meet?").refused

@@ -1,0 +1,38 @@
+"""A question about how an event turned out is not answered by sentences that announce it.
+
+News often previews an event ("Netanyahu is set to meet Trump on Monday; the discussions will
+focus on ..."). Asked "What was the outcome of the meeting?", the 1.5B model answers with the
+preview, and every word of it is supported. Such an answer is refused: the articles say the
+event is coming, not how it went.
+"""
+
+import re
+
+from qa.types import Citation
+
+# "What was the outcome of …", "What came out of …", "What happened at …", "What did they
+# agree on?", "How did the talks end?".
+OUTCOME_QUESTION = re.compile(
+    r"^\s*(?:what\s+(?:was|were)\s+the\s+(?:outcomes?|results?|conclusions?)\s+of\b"
+    r"|what\s+(?:came|resulted)\s+(?:out\s+)?of\b"
+    r"|what\s+happened\s+(?:at|in|during|after)\b"
+    r"|what\s+did\b.*\b(?:agree|decide|conclude|settle)\b"
+    r"|how\s+did\b.*\b(?:end|turn\s+out)\s*\??\s*$)",
+    re.I,
+)
+# A sentence that speaks of the event as still to come.
+ANNOUNCES = re.compile(
+    r"\b(?:(?:is|are)\s+(?:set|expected|scheduled|due|slated|poised|going|likely)\s+to"
+    r"|will|plans?\s+to|aims?\s+to|upcoming|ahead\s+of"
+    r"|prepar(?:e|es|ing)\s+(?:for|to))\b",
+    re.I,
+)
+
+
+def asks_outcome(question: str) -> bool:
+    return bool(OUTCOME_QUESTION.search(question))
+
+
+def only_announces(citations: list[Citation]) -> bool:
+    """Every cited sentence speaks of what is still to come."""
+    return bool(citations) and all(ANNOUNCES.search(c.quote) for c in citations)

@@ -1,0 +1,39 @@
+"""Which questions ask how an event turned out, and which sentences only announce one."""
+
+import pytest
+
+from qa.outcome import asks_outcome, only_announces
+from qa.types import Citation, Passage
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What was the outcome of the Mar-a-Lago meeting?", True),
+        ("What were the results of the summit?", True),
+        ("What came out of the talks in Cairo?", True),
+        ("What happened at the Oval Office meeting?", True),
+        ("What did Trump and Netanyahu agree on?", True),
+        ("How did the negotiations end?", True),
+        ("Where will the leaders meet?", False),
+        ("What will the discussions focus on?", False),
+        ("Which team had limited options to change the outcome of the game?", False),
+        ("Did the report agree with the earlier one?", False),
+    ],
+)
+def test_questions_about_how_an_event_turned_out(question, asks):
+    assert asks_outcome(question) is asks
+
+
+def cite(quote: str) -> Citation:
+    p = Passage(node_id="a#0", doc_id="a", title="t", text=quote)
+    return Citation(1, p, quote, 0, len(quote))
+
+
+def test_sentences_that_only_announce_an_event():
+    preview = cite("Netanyahu is set to meet with Trump at Mar-a-Lago on Monday.")
+    plan = cite("The discussions will focus on Israel's security concerns.")
+    report = cite("The two leaders agreed to set up a Board of Peace after the meeting.")
+    assert only_announces([preview, plan])
+    assert not only_announces([preview, report])
+    assert not only_announces([])
