@@ -10,7 +10,15 @@ from datetime import date, timedelta
 from index.backends.base import IndexBase
 from index.builder import embedder_for, open_index
 from index.errors import BadInputError
-from qa.candidates import answer_candidates, choice_grammar, choice_instruction
+from qa.candidates import (
+    Candidate,
+    answer_candidates,
+    choice_grammar,
+    choice_instruction,
+    full_form,
+    outvoted,
+    wants_full_name,
+)
 from qa.citations import Verified, is_refusal, past_sentence_limit, verify
 from qa.evidence import Evidence, rank_by_evidence, select_evidence
 from qa.extractive import quote_answer
@@ -215,8 +223,21 @@ class Answerer:
         # answer is the name they share, and a refusal is the 1.5B model failing to join them.
         # A one-part "Who is the prime minister of Qatar?" is left to the model's refusal.
         joins = len(plan.facets) >= 2 or len(plan.sources) >= 2
-        if verified.refused and plan.kind == "entity" and s.entity_choice and joins:
-            chosen = self.choose_entity(messages, evidence, standalone)
+        if plan.kind == "entity" and s.entity_choice and joins:
+            candidates = self.shared_names(evidence, standalone)
+            chosen = None
+            if verified.refused:
+                chosen = self.choose_entity(messages, evidence, standalone, candidates)
+            elif outvoted(verified.text, candidates):
+                # The model named what fewer articles share than another name: let it pick
+                # among the shared names; a different pick replaces its answer.
+                chosen = self.choose_entity(messages, evidence, standalone, candidates)
+                if chosen is not None and chosen.text.split(" [")[0] in verified.text:
+                    chosen = None
+                if chosen is not None:
+                    chosen = replace(
+                        chosen, notes=(f"answer {raw.strip()!r} outvoted", *chosen.notes)
+                    )
             if chosen is not None:
                 verified = replace(chosen, notes=verified.notes + chosen.notes)
         # A one-part question the model refused while unsure gets a second look. Not a joining
@@ -304,16 +325,22 @@ class Answerer:
         notes.append(f"verdict {verdict}: Yes-No log-odds {margin:.2f}, threshold {threshold:g}")
         return f'root ::= "{verdict}, " [^\\n]+'
 
-    def choose_entity(
-        self, messages: list[dict], evidence: list[Evidence], question: str
-    ) -> Verified | None:
-        """The LLM refused a "which/who" question: let it pick among the names the evidence
-        repeats (a grammar allows only those or "none"), then verify the pick like any answer.
-        The prompt's evidence prefix is unchanged, so llama.cpp reuses its cache: only the
-        added line is read."""
+    def shared_names(self, evidence: list[Evidence], question: str) -> list[Candidate]:
+        """The names the evidence repeats across articles, most articles first: a name only one
+        article gives cannot be what several articles have in common."""
         outlets = tuple(a for s in self._sources for a in (s, *source_aliases(s)))
-        # A name only one article gives cannot be what several articles have in common.
-        candidates = [c for c in answer_candidates(evidence, question, outlets) if c.articles >= 2]
+        return [c for c in answer_candidates(evidence, question, outlets) if c.articles >= 2]
+
+    def choose_entity(
+        self,
+        messages: list[dict],
+        evidence: list[Evidence],
+        question: str,
+        candidates: list[Candidate],
+    ) -> Verified | None:
+        """Let the LLM pick among the names the evidence repeats (a grammar allows only those
+        or "none"), then verify the pick like any answer. The prompt's evidence prefix is
+        unchanged, so llama.cpp reuses its cache: only the added line is read."""
         if not candidates:
             return None
         asked = [*messages[:-1], dict(messages[-1])]
@@ -328,7 +355,20 @@ class Answerer:
         marks = "".join(f"[{evidence[i].n}]" for i in list(per_article.values())[:3])
         verified = verify(f"{picked.name} {marks}.", evidence, question, "entity")
         note = f"LLM refused; picked {picked.name!r} from {[c.name for c in candidates]}"
-        return replace(verified, notes=(note, *verified.notes)) if not verified.refused else None
+        if verified.refused:
+            return None
+        # The sentences may give a surname only, the passages they come from the whole name
+        # ("Sam Altman"): the answer is written as the articles write it.
+        read = {e.passage.node_id: e.passage.text for e in evidence}
+        name = (
+            full_form(picked.name, list(read.values()))
+            if wants_full_name(question)
+            else picked.name
+        )
+        if name != picked.name:
+            note += f", written {name!r} as its passages do"
+            verified = replace(verified, text=verified.text.replace(picked.name, name, 1))
+        return replace(verified, notes=(note, *verified.notes))
 
     def ask(self, question: str, history: list[Turn] | None = None, **kwargs) -> Answer:
         *_, answer = self.stream(question, history, **kwargs)

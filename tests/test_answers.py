@@ -46,7 +46,13 @@ def test_a_question_worded_unlike_the_article_is_answered(answerer):
 
 
 @pytest.mark.parametrize(
-    "question", ["Who is the prime minister of Qatar?", "What did Zelensky ask Trump for?"]
+    "question",
+    [
+        "Who is the prime minister of Qatar?",
+        "What did Zelensky ask Trump for?",
+        # The article previews the meeting; the model answers with the preview.
+        "What was the outcome of the Mar-a-Lago meeting?",
+    ],
 )
 def test_questions_the_article_does_not_answer_are_refused(answerer, question):
     answer = answerer.ask(question)

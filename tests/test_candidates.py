@@ -124,3 +124,90 @@ def test_titles_split_names_and_only_a_surname_folds_into_a_full_name():
     ]
     names = [c.name for c in answer_candidates(evidence, "Which organization made GPT-4 Turbo?")]
     assert names[0] == "OpenAI"
+
+
+def test_a_picked_surname_is_written_as_the_passages_write_it():
+    from qa.candidates import full_form, wants_full_name
+
+    passages = [
+        "OpenAI's board said Sam Altman was not candid. Altman was ousted on Friday.",
+        "Altman, 38, returned days later as the board changed.",
+    ]
+    assert full_form("Altman", passages) == "Sam Altman"
+    assert full_form("Vikings", ["The Minnesota Vikings lost. The Vikings kicked."]) == (
+        "Minnesota Vikings"
+    )
+    # Two longer forms as often as each other: which one is not for the pipeline to guess.
+    assert full_form("Warriors", ["Golden State Warriors and Wyoming Warriors met."]) == "Warriors"
+    assert full_form("Sam Altman", passages) == "Sam Altman"
+    assert wants_full_name("Who was ousted as OpenAI's chief executive?")
+    assert wants_full_name("Which NFL team kicked a late field goal?")
+    # A company goes by its own name, not a product's ("Azure OpenAI").
+    assert not wants_full_name("Which company, covered by The Verge, released GPT-4 Turbo?")
+    assert not wants_full_name("What is the name of the organization that released GPT-4?")
+
+
+def test_an_answer_naming_what_fewer_articles_share_is_outvoted():
+    from qa.candidates import Candidate, outvoted
+
+    sbf = Candidate("Sam Bankman-Fried", 5, 9, (0,))
+    wang = Candidate("Gary Wang", 2, 2, (3,))
+    assert outvoted("The individual is Gary Wang [2].", [sbf, wang])
+    assert not outvoted("The individual is Bankman-Fried [1].", [sbf, wang])  # surname
+    # A name three articles give stands, even behind one more articles give; a leading name
+    # only two articles give outvotes nothing.
+    assert not outvoted("Gary Wang [2].", [sbf, Candidate("Gary Wang", 3, 5, (3,))])
+    assert not outvoted("Gary Wang [2].", [Candidate("Sam Bankman-Fried", 2, 2, (0,)), wang])
+    assert not outvoted("Gary Wang [2].", [])
+
+
+FTX_ARTICLES = [
+    {
+        "id": "verge-ftx",
+        "source": "The Verge",
+        "title": "The trial begins",
+        "body": "Prosecutors said Sam Bankman-Fried took customer money from the exchange. "
+        "Gary Wang, a co-founder, testified for the government on the first day.",
+    },
+    {
+        "id": "techcrunch-ftx",
+        "source": "TechCrunch",
+        "title": "A week in court",
+        "body": "Bankman-Fried used customer deposits to buy back shares of the exchange. "
+        "The defense said he acted in good faith throughout the collapse.",
+    },
+    {
+        "id": "fortune-ftx",
+        "source": "Fortune",
+        "title": "The verdict",
+        "body": "Jurors found Bankman-Fried guilty of fraud over customer deposits. "
+        "Gary Wang had told jurors about the secret code in the software.",
+    },
+]
+FTX_Q = (
+    "Which individual took customer money according to The Verge, used deposits to buy back "
+    "shares as reported by TechCrunch, and was found guilty of fraud according to Fortune?"
+)
+
+
+def test_an_answer_fewer_articles_share_gives_way_to_the_shared_name(settings, tmp_path):
+    import json
+
+    from index import builder
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+
+    feed = tmp_path / "ftx.jsonl"
+    feed.write_text("\n".join(json.dumps(a) for a in FTX_ARTICLES), "utf-8")
+    assert not builder.build([feed], settings).errors
+    qa = QASettings(index_dir=settings.index_dir, quote_min_score=0)
+
+    llm = ScriptedLLM(["The individual is Gary Wang [1][2][3][4][5][6].", "Sam Bankman-Fried"])
+    answer = Answerer(qa, llm=llm).ask(FTX_Q)
+    assert len(llm.calls) == 2 and '"Sam Bankman-Fried"' in llm.calls[1]["grammar"]
+    assert answer.text.startswith("Sam Bankman-Fried ["), answer.notes
+    assert any("outvoted" in n for n in answer.notes), answer.notes
+    # An answer naming the shared name stands; no pick is asked for.
+    llm = ScriptedLLM(["The individual is Sam Bankman-Fried [1][2][3][4][5][6]."])
+    answer = Answerer(qa, llm=llm).ask(FTX_Q)
+    assert len(llm.calls) == 1 and "Sam Bankman-Fried" in answer.text
