@@ -1,5 +1,6 @@
 """Helpers the bench scripts share: a child process per measurement, peak RSS, percentiles."""
 
+import argparse
 import json
 import os
 import platform
@@ -74,3 +75,32 @@ def sizes_arg(text: str) -> list[int]:
         scale = {"k": 1_000, "m": 1_000_000}.get(part[-1:], 1)
         out.append(int(float(part.rstrip("km")) * scale))
     return out
+
+
+def tune_check_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments of a threshold bench: ids to tune on, ids to check on, the gold file."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--tune", type=Path, required=True)
+    parser.add_argument("--check", type=Path, required=True)
+    parser.add_argument(
+        "--gold", type=Path, default=Path("../shared/benchmarks/multihop-rag/dev.jsonl")
+    )
+    parser.add_argument("--index", type=Path, default=Path(".newsqa/multihop/index"))
+    parser.add_argument("--save", type=Path, help="write the log-odds as JSON lines here")
+    return parser
+
+
+def gold_contexts(gold: Path, ids: list[str], index: Path):
+    """(answerer, gold row, prepared context) for each id: the real pipeline's retrieval and
+    evidence, the LLM loaded and warm, nothing generated."""
+    from index import offline
+
+    offline.apply()
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+
+    rows = {json.loads(line)["id"]: json.loads(line) for line in gold.open(encoding="utf-8")}
+    answerer = Answerer(QASettings(index_dir=index))
+    answerer.warm()
+    for qid in ids:
+        yield answerer, rows[qid], answerer.prepare(rows[qid]["question"])

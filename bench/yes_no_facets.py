@@ -11,12 +11,13 @@ accuracy on TUNE and CHECK for the whole question alone and for rules combining 
 parts, each at the threshold best on TUNE.
 """
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import gold_contexts, tune_check_parser  # noqa: E402
 
 THRESHOLDS = [-0.5, -0.2, 0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0]
 
@@ -31,20 +32,10 @@ def part_question(facet: str) -> str:
 
 
 def measure(gold: Path, ids: list[str], index: Path) -> list[dict]:
-    from index import offline
-
-    offline.apply()
-    from qa.answerer import Answerer
     from qa.prompts import answer_messages
-    from qa.settings import QASettings
 
-    rows = {json.loads(line)["id"]: json.loads(line) for line in gold.open(encoding="utf-8")}
-    answerer = Answerer(QASettings(index_dir=index))
-    answerer.warm()
     out = []
-    for n, qid in enumerate(ids, 1):
-        row = rows[qid]
-        ctx = answerer.prepare(row["question"])
+    for n, (answerer, row, ctx) in enumerate(gold_contexts(gold, ids, index), 1):
         whole, parts = None, []
         if ctx.plan.kind == "yes_no" and ctx.evidence:
             asked = [row["question"], *(part_question(f) for f in ctx.plan.facets)]
@@ -53,16 +44,17 @@ def measure(gold: Path, ids: list[str], index: Path) -> list[dict]:
                 for q in asked
             ]
             whole, parts = odds[0], odds[1:]
+        gold_answer = row["answers"][0]
         out.append(
             {
-                "id": qid,
-                "gold": row["answers"][0],
+                "id": row["id"],
+                "gold": gold_answer,
                 "category": row.get("category"),
                 "whole": whole,
                 "parts": parts,
             }
         )
-        print(f"{n}/{len(ids)} {qid} {row['answers'][0]} {whole} {parts}", file=sys.stderr)
+        print(f"{n}/{len(ids)} {row['id']} {gold_answer} {whole} {parts}", file=sys.stderr)
     return out
 
 
@@ -85,14 +77,7 @@ def accuracy(found: list[dict], rule, threshold: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tune", type=Path, required=True)
-    parser.add_argument("--check", type=Path, required=True)
-    parser.add_argument(
-        "--gold", type=Path, default=Path("../shared/benchmarks/multihop-rag/dev.jsonl")
-    )
-    parser.add_argument("--index", type=Path, default=Path(".newsqa/multihop/index"))
-    parser.add_argument("--save", type=Path, help="write the log-odds as JSON lines here")
+    parser = tune_check_parser(__doc__.splitlines()[0])
     parser.add_argument("--load", type=Path, help="read saved log-odds instead of measuring")
     args = parser.parse_args()
     tune_ids = args.tune.read_text().split()

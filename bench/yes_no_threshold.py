@@ -9,37 +9,31 @@ tuning ids, and on the check ids (dev questions not used to choose). 0 is the mo
 choice. The threshold is chosen on TUNE only; CHECK says whether it carries over.
 """
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import gold_contexts, tune_check_parser  # noqa: E402
+
 THRESHOLDS = [-0.5, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0, 1.5]
 
 
 def margins(gold: Path, ids: list[str], index: Path) -> list[tuple[str, str, float | None]]:
-    from index import offline
-
-    offline.apply()
-    from qa.answerer import Answerer
     from qa.prompts import answer_messages
-    from qa.settings import QASettings
 
-    rows = {json.loads(line)["id"]: json.loads(line) for line in gold.open(encoding="utf-8")}
-    answerer = Answerer(QASettings(index_dir=index))
-    answerer.warm()
     out = []
-    for n, qid in enumerate(ids, 1):
-        row = rows[qid]
-        context = answerer.prepare(row["question"])
+    for n, (answerer, row, context) in enumerate(gold_contexts(gold, ids, index), 1):
         margin = None
         if context.plan.kind == "yes_no" and context.evidence:
             messages = answer_messages(row["question"], context.evidence, [], "yes_no")
             margin = answerer.llm.preference(messages, "Yes", "No")
-        out.append((qid, row["answers"][0], margin))
-        print(f"{n}/{len(ids)} {qid} gold {row['answers'][0]} log-odds {margin}", file=sys.stderr)
+        out.append((row["id"], row["answers"][0], margin))
+        print(
+            f"{n}/{len(ids)} {row['id']} gold {row['answers'][0]} log-odds {margin}",
+            file=sys.stderr,
+        )
     return out
 
 
@@ -49,14 +43,7 @@ def accuracy(rows: list[tuple[str, str, float | None]], threshold: float) -> flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tune", type=Path, required=True)
-    parser.add_argument("--check", type=Path, required=True)
-    parser.add_argument(
-        "--gold", type=Path, default=Path("../shared/benchmarks/multihop-rag/dev.jsonl")
-    )
-    parser.add_argument("--index", type=Path, default=Path(".newsqa/multihop/index"))
-    parser.add_argument("--save", type=Path, help="write the log-odds as JSON lines here")
+    parser = tune_check_parser(__doc__.splitlines()[0])
     args = parser.parse_args()
     tune_ids = args.tune.read_text().split()
     check_ids = args.check.read_text().split()
