@@ -225,20 +225,17 @@ class Answerer:
         joins = len(plan.facets) >= 2 or len(plan.sources) >= 2
         if plan.kind == "entity" and s.entity_choice and joins:
             candidates = self.shared_names(evidence, standalone)
-            chosen = None
+            # Refused, or named no name three articles give while another is: the pick.
+            why = None
             if verified.refused:
-                chosen = self.choose_entity(messages, evidence, standalone, candidates)
+                why = "LLM refused"
             elif outvoted(verified.text, candidates):
-                # The model named what fewer articles share than another name: let it pick
-                # among the shared names; a different pick replaces its answer.
-                chosen = self.choose_entity(messages, evidence, standalone, candidates)
-                if chosen is not None and chosen.text.split(" [")[0] in verified.text:
-                    chosen = None
-                if chosen is not None:
-                    chosen = replace(
-                        chosen, notes=(f"answer {raw.strip()!r} outvoted", *chosen.notes)
-                    )
-            if chosen is not None:
+                why = f"answer {raw.strip()!r} outvoted"
+            chosen = why and self.choose_entity(messages, evidence, standalone, candidates, why)
+            # A pick the answer already names changes nothing.
+            if chosen and not verified.refused and chosen.text.split(" [")[0] in verified.text:
+                chosen = None
+            if chosen:
                 verified = replace(chosen, notes=verified.notes + chosen.notes)
         # A one-part question the model refused while unsure gets a second look. Not a joining
         # one: on the MultiHop-RAG dev data a pushed answer there described one article's story
@@ -256,17 +253,10 @@ class Answerer:
             and (quoted := quote_answer(evidence, s.quote_min_score))
         ):
             verified = replace(quoted, notes=verified.notes + quoted.notes)
-        if not verified.refused and asks_outcome(standalone):
-            if only_announces(verified.citations):
-                verified = replace(
-                    verified,
-                    refused=True,
-                    notes=(
-                        *verified.notes,
-                        "refused: the question asks how an event turned out; the cited "
-                        "sentences only announce it",
-                    ),
-                )
+        if not verified.refused and asks_outcome(standalone) and only_announces(verified.citations):
+            note = "refused: the question asks how an event turned out; the cited sentences "
+            note += "only announce it"
+            verified = replace(verified, refused=True, notes=(*verified.notes, note))
         timings.verify_s = time.perf_counter() - t3
         if verified.refused:
             yield finish(REFUSAL_TEXT, True, verified, raw=raw)
@@ -337,10 +327,12 @@ class Answerer:
         evidence: list[Evidence],
         question: str,
         candidates: list[Candidate],
+        why: str,
     ) -> Verified | None:
         """Let the LLM pick among the names the evidence repeats (a grammar allows only those
         or "none"), then verify the pick like any answer. The prompt's evidence prefix is
-        unchanged, so llama.cpp reuses its cache: only the added line is read."""
+        unchanged, so llama.cpp reuses its cache: only the added line is read. `why` the pick
+        was asked for goes into its note."""
         if not candidates:
             return None
         asked = [*messages[:-1], dict(messages[-1])]
@@ -354,7 +346,7 @@ class Answerer:
             per_article.setdefault(evidence[i].passage.doc_id, i)
         marks = "".join(f"[{evidence[i].n}]" for i in list(per_article.values())[:3])
         verified = verify(f"{picked.name} {marks}.", evidence, question, "entity")
-        note = f"LLM refused; picked {picked.name!r} from {[c.name for c in candidates]}"
+        note = f"{why}; picked {picked.name!r} from {[c.name for c in candidates]}"
         if verified.refused:
             return None
         # The sentences may give a surname only, the passages they come from the whole name
