@@ -30,6 +30,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="an earlier run's folder: reuse its LLM drafts (re-scores verifier and fallback "
         "changes in minutes; valid only while retrieval and evidence are unchanged)",
     )
+    r.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a stopped run in --out: keep the rows it finished, answer the rest",
+    )
     r.set_defaults(func=cmd_run)
 
     c = esub.add_parser("compare", help="two runs side by side")
@@ -63,6 +68,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
     items = items[: args.limit] if args.limit else items
+    if args.resume and not args.out:
+        err.print("[red]error:[/red] --resume needs --out, the folder of the run to continue")
+        return 2
+    try:
+        done = finished_rows(args.out, {item.id for item in items}) if args.resume else []
+    except GoldError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 2
+    done_ids = {row.id for row in done}
+    todo = [item for item in items if item.id not in done_ids]
+    if done:
+        err.print(f"resuming {args.out}: {len(done)} rows kept, {len(todo)} questions to answer")
     settings = settings_from(args)
     try:
         llm = replay_llm(args.replay) if args.replay else None
@@ -76,7 +93,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Rows as they finish: a run of hours can be read (or survive a crash) before it ends.
     out.mkdir(parents=True, exist_ok=True)
     partial = out / "rows.partial.jsonl"
-    partial.write_text("", "utf-8")
+    if not (args.resume and partial.exists()):  # a resumed run appends to the rows it kept
+        partial.write_text("".join(partial_line(row) for row in done), "utf-8")
     progress = Progress(
         TextColumn("eval"),
         BarColumn(),
@@ -86,9 +104,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         console=err,
     )
     with progress:
-        task = progress.add_task("", total=len(items))
+        task = progress.add_task("", total=len(items), completed=len(done))
         result = run(
-            items,
+            todo,
             answerer,
             args.retrieval_only,
             lambda row: (
@@ -96,6 +114,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 append_partial(partial, row),
             ),
         )
+    order = {item.id: i for i, item in enumerate(items)}
+    result.rows = sorted(done + result.rows, key=lambda row: order[row.id])
     config = {
         "gold": str(args.gold) + (f" (ids: {args.ids})" if args.ids else ""),
         "index": str(settings.resolved_index_dir()),
@@ -152,11 +172,44 @@ def replay_llm(folder: Path):
     return ReplayLLM(drafts, rewrites, str(folder))
 
 
-def append_partial(path: Path, row) -> None:
+def partial_line(row) -> str:
     import json
 
+    return json.dumps(row.to_json(), ensure_ascii=False) + "\n"
+
+
+def append_partial(path: Path, row) -> None:
     with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+        fh.write(partial_line(row))
+
+
+def finished_rows(folder: Path, wanted: set[str]) -> list:
+    """The rows a stopped run in `folder` finished, for the questions still `wanted`.
+
+    A killed run leaves rows.partial.jsonl; one stopped with Ctrl-C leaves rows.json.
+    Rows that ended in an error are answered again.
+    """
+    import json
+
+    from eval.gold import GoldError
+    from eval.rows import Row
+
+    partial, whole = folder / "rows.partial.jsonl", folder / "rows.json"
+    try:
+        if partial.exists():
+            text = partial.read_text("utf-8")
+            data = [json.loads(line) for line in text.splitlines() if line.strip()]
+        elif whole.exists():
+            data = json.loads(whole.read_text("utf-8"))["rows"]
+        else:
+            raise GoldError(f"{folder}: no run to resume (no rows.partial.jsonl or rows.json)")
+    except (OSError, ValueError, KeyError) as exc:
+        raise GoldError(f"{folder}: cannot read the run to resume ({exc})") from None
+    kept = {}  # by id: a question answered again after an error keeps its later row
+    for row in map(Row.from_json, data):
+        if row.id in wanted and row.error is None:
+            kept[row.id] = row
+    return list(kept.values())
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

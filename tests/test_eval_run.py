@@ -66,6 +66,34 @@ def test_ctrl_c_keeps_finished_rows(seed_index_dir):
     assert result.interrupted and [r.id for r in result.rows] == seen
 
 
+def test_resume_answers_only_what_a_stopped_run_left(seed_index_dir, tmp_path):
+    run_dir = tmp_path / "r"
+    args = ["eval", "run", "--gold", GOLD, "--index", seed_index_dir, "--retrieval-only"]
+    assert run_cli(*args, "--limit", "4", "--out", run_dir).returncode == 0
+    rows = json.loads((run_dir / "rows.json").read_text())["rows"]
+    # A killed run: no rows.json, three finished rows (the second ended in an error, the
+    # first carries a mark that shows it is kept, not redone).
+    (run_dir / "rows.json").unlink()
+    rows[0]["notes"] = ["kept from the stopped run"]
+    rows[1]["error"] = "RuntimeError: boom"
+    partial = "".join(json.dumps(r) + "\n" for r in rows[:3])
+    (run_dir / "rows.partial.jsonl").write_text(partial)
+
+    out = run_cli(*args, "--limit", "4", "--out", run_dir, "--resume")
+    assert out.returncode == 0, out.stderr
+    assert "2 rows kept, 2 questions to answer" in " ".join(out.stderr.split())  # rich wraps
+    resumed = json.loads((run_dir / "rows.json").read_text())["rows"]
+    assert [r["id"] for r in resumed] == [r["id"] for r in rows]  # gold order, no duplicates
+    assert resumed[0]["notes"] == ["kept from the stopped run"]
+    assert resumed[1]["error"] is None and resumed[1]["hit_rank"] == rows[1]["hit_rank"]
+    assert not (run_dir / "rows.partial.jsonl").exists()
+
+    no_out = run_cli(*args, "--resume")
+    assert no_out.returncode == 2 and "--resume needs --out" in no_out.stderr
+    empty = run_cli(*args, "--resume", "--out", tmp_path / "nothing")
+    assert empty.returncode == 2 and "no run to resume" in " ".join(empty.stderr.split())
+
+
 def test_bad_gold_file_is_named(tmp_path):
     bad = write(tmp_path / "g.jsonl", '{"id": "x", "question": "Q?", "answerable": true}\n')
     out = run_cli("eval", "run", "--gold", bad, "--retrieval-only")
