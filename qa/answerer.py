@@ -54,6 +54,31 @@ class Context:
     evidence: list[Evidence]
 
 
+@dataclass
+class Pool:
+    """The passages retrieved for one question, and how to pick its evidence sentences."""
+
+    plan: QuestionPlan
+    passages: list[Passage]
+    leaders: tuple[int, ...]  # each named outlet's first passage: it must contribute a sentence
+    query_vecs: list[list[float]]  # the question's, then each facet's
+    queries: list[str]
+    context: int = 0  # the best sentences that bring the two before them ("why" questions)
+
+    def select(self, embed, limit: int) -> list[Evidence]:
+        if not self.passages:
+            return []
+        return select_evidence(
+            self.query_vecs,
+            self.passages,
+            embed,
+            limit,
+            self.leaders,
+            context=self.context,
+            queries=self.queries,
+        )
+
+
 class Answerer:
     """Holds the model, index and retriever in memory between questions."""
 
@@ -111,11 +136,22 @@ class Answerer:
         self, question: str, filters: RetrievalFilters | None = None, top_k: int | None = None
     ) -> Context:
         """Read the question, retrieve (per named outlet), and pick the evidence sentences."""
+        pool = self.gather(question, filters, top_k)
+        evidence = pool.select(
+            self.embedder.get_text_embedding_batch, self.settings.evidence_sentences
+        )
+        return Context(pool.plan, rank_by_evidence(pool.passages, evidence), evidence)
+
+    def gather(
+        self, question: str, filters: RetrievalFilters | None = None, top_k: int | None = None
+    ) -> "Pool":
+        """Read the question and retrieve (per named outlet, facet and day): the passages the
+        evidence sentences are picked from."""
         self.follow_index()
         plan = plan_question(question, self._sources)
         if plan.unknown_sources:
             # The outlet gate refuses this question whatever is retrieved: retrieve nothing.
-            return Context(plan, [], [])
+            return Pool(plan, [], (), [], [])
         s = self.settings
         k = top_k or s.top_k
         base = filters or RetrievalFilters()
@@ -141,16 +177,14 @@ class Answerer:
         requests.append(Request(question, k * 2, filters, query_vec))
         passages, firsts = self.retriever.retrieve_union(requests)
         leaders = tuple(i for i in firsts[: len(sources)] if i >= 0)
-        evidence = select_evidence(
-            [query_vec, *facet_vecs],
+        return Pool(
+            plan,
             passages,
-            self.embedder.get_text_embedding_batch,
-            s.evidence_sentences,
             leaders,
+            [query_vec, *facet_vecs],
+            [question, *plan.facets],
             context=3 if WHY_HOW.match(question) else 0,
-            queries=[question, *plan.facets],
         )
-        return Context(plan, rank_by_evidence(passages, evidence), evidence)
 
     def stream(
         self,
