@@ -126,6 +126,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         "top_k": settings.top_k,
         "bm25": settings.use_bm25,
     }
+    if done:
+        # The run's seconds count only the questions this process answered.
+        config["resumed_rows"] = len(done)
     payload = write_run(result, out, config)
     partial.unlink(missing_ok=True)
     s = payload["summary"]

@@ -56,6 +56,11 @@ def markdown(payload: dict) -> str:
         f"# newsqa eval: {cfg.get('gold')}",
         "",
         f"{s['n']} questions, {s['errors']} errors, {payload['seconds']:.0f} s"
+        + (
+            f" for the {s['n'] - cfg['resumed_rows']} answered after resuming"
+            if cfg.get("resumed_rows")
+            else ""
+        )
         + (" — **interrupted: partial run**" if payload["interrupted"] else "")
         + f"; created {payload['created_at']}.",
         "",

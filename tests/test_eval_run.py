@@ -82,11 +82,14 @@ def test_resume_answers_only_what_a_stopped_run_left(seed_index_dir, tmp_path):
     out = run_cli(*args, "--limit", "4", "--out", run_dir, "--resume")
     assert out.returncode == 0, out.stderr
     assert "2 rows kept, 2 questions to answer" in " ".join(out.stderr.split())  # rich wraps
-    resumed = json.loads((run_dir / "rows.json").read_text())["rows"]
+    payload = json.loads((run_dir / "rows.json").read_text())
+    assert payload["config"]["resumed_rows"] == 2
+    resumed = payload["rows"]
     assert [r["id"] for r in resumed] == [r["id"] for r in rows]  # gold order, no duplicates
     assert resumed[0]["notes"] == ["kept from the stopped run"]
     assert resumed[1]["error"] is None and resumed[1]["hit_rank"] == rows[1]["hit_rank"]
     assert not (run_dir / "rows.partial.jsonl").exists()
+    assert "for the 2 answered after resuming" in (run_dir / "report.md").read_text()
 
     no_out = run_cli(*args, "--resume")
     assert no_out.returncode == 2 and "--resume needs --out" in no_out.stderr
