@@ -56,7 +56,7 @@ def main() -> None:
         group = item.extra.get("category") or item.type
         for budget in BUDGETS:
             read = [e.text for e in pool.select(embed, budget)]
-            score = read_recall(read, item.evidence) if read else 0.0
+            score = read_recall(read, item.evidence)
             recall[group, budget].append(score)
             recall["all", budget].append(score)
             words[budget].append(sum(len(s.split()) for s in read))

@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from eval.metrics.retrieval import read_recall  # noqa: E402
 from eval.normalize import normalize_ws  # noqa: E402
+from qa.evidence import MIN_WORDS  # noqa: E402  (shorter lines are headings, not evidence)
 from qa.textmatch import split_sentences  # noqa: E402
 
 LEAD_WORDS = 100
-MIN_WORDS = 4  # as qa/evidence.py: shorter lines are headings, not evidence
 
 
 class Articles:
@@ -64,6 +64,7 @@ def main() -> None:
 
     where: Counter = Counter()
     read_articles: list[list[str]] = []
+    read_keys = [{normalize_ws(s) for s in r["read"]} for r in rows]
     for r in rows:
         order = []  # the articles the LLM reads from, in prompt order
         for s in r["read"]:
@@ -98,8 +99,7 @@ def main() -> None:
     for n in (0, 1, 2, 3):
         for m in (3, 5) if n else (0,):
             total, added = 0.0, 0
-            for r, order in zip(rows, read_articles):
-                have = {normalize_ws(s) for s in r["read"]}
+            for r, order, have in zip(rows, read_articles, read_keys):
                 extra = [s for a in order[:m] for s in arts.sentences[a][:n]]
                 extra = [s for s in extra if normalize_ws(s) not in have]
                 added += len(extra)

@@ -148,20 +148,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def replay_llm(folder: Path):
-    import json
-
     from eval.gold import GoldError
     from qa.llms.replay import ReplayLLM
 
-    rows_file = folder / "rows.json"
     try:
-        if rows_file.exists():
-            rows = json.loads(rows_file.read_text("utf-8"))
-            rows = rows["rows"] if isinstance(rows, dict) else rows
-        else:
-            text = (folder / "rows.partial.jsonl").read_text("utf-8")
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    except (OSError, ValueError) as exc:
+        rows = stored_rows(folder, ("rows.json", "rows.partial.jsonl"))
+    except (OSError, ValueError, KeyError) as exc:
         raise GoldError(f"{folder}: no run to replay ({exc})") from None
     drafts = {
         q: r["raw_answer"]
@@ -186,26 +178,33 @@ def append_partial(path: Path, row) -> None:
         fh.write(partial_line(row))
 
 
+def stored_rows(folder: Path, names: tuple[str, ...]) -> list[dict]:
+    """The rows of a run folder, from the first of `names` that exists: rows.json (a finished
+    or Ctrl-C'd run) or rows.partial.jsonl (one row per line, as a run goes)."""
+    import json
+
+    path = next((folder / n for n in names if (folder / n).exists()), folder / names[-1])
+    text = path.read_text("utf-8")  # none there: FileNotFoundError names the last
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    rows = json.loads(text)
+    return rows["rows"] if isinstance(rows, dict) else rows
+
+
 def finished_rows(folder: Path, wanted: set[str]) -> list:
     """The rows a stopped run in `folder` finished, for the questions still `wanted`.
 
     A killed run leaves rows.partial.jsonl; one stopped with Ctrl-C leaves rows.json.
     Rows that ended in an error are answered again.
     """
-    import json
-
     from eval.gold import GoldError
     from eval.rows import Row
 
-    partial, whole = folder / "rows.partial.jsonl", folder / "rows.json"
+    names = ("rows.partial.jsonl", "rows.json")
+    if not any((folder / name).exists() for name in names):
+        raise GoldError(f"{folder}: no run to resume (no rows.partial.jsonl or rows.json)")
     try:
-        if partial.exists():
-            text = partial.read_text("utf-8")
-            data = [json.loads(line) for line in text.splitlines() if line.strip()]
-        elif whole.exists():
-            data = json.loads(whole.read_text("utf-8"))["rows"]
-        else:
-            raise GoldError(f"{folder}: no run to resume (no rows.partial.jsonl or rows.json)")
+        data = stored_rows(folder, names)
     except (OSError, ValueError, KeyError) as exc:
         raise GoldError(f"{folder}: cannot read the run to resume ({exc})") from None
     kept = {}  # by id: a question answered again after an error keeps its later row

@@ -54,7 +54,7 @@ class Context:
     evidence: list[Evidence]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pool:
     """The passages retrieved for one question, and how to pick its evidence sentences."""
 
@@ -66,8 +66,6 @@ class Pool:
     context: int = 0  # the best sentences that bring the two before them ("why" questions)
 
     def select(self, embed, limit: int) -> list[Evidence]:
-        if not self.passages:
-            return []
         return select_evidence(
             self.query_vecs,
             self.passages,
@@ -144,7 +142,7 @@ class Answerer:
 
     def gather(
         self, question: str, filters: RetrievalFilters | None = None, top_k: int | None = None
-    ) -> "Pool":
+    ) -> Pool:
         """Read the question and retrieve (per named outlet, facet and day): the passages the
         evidence sentences are picked from."""
         self.follow_index()
