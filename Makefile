@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA := .newsqa
 # llama.cpp's default (native) build segfaulted here. Instead every x86 CPU variant is built as
-# its own library and the best one for the CPU in use is loaded at run time (zen4 / AVX-512 here,
-# AVX2 or plain x86-64 elsewhere): prompt reading 1.9x the AVX2-only build (bench/llama_build.py).
+# its own library; `newsqa model prepare` proves which runs on this CPU (each candidate tried
+# best-first in a child process: the AMX variant died with SIGILL on Intel Xeons) and caches the
+# verdict in .newsqa/llm-cpu.json; only that one is ever loaded by the app.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON
 LLAMA_VERSION := 0.3.36
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
@@ -28,6 +29,7 @@ lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 setup: $(VENV)/.deps $(VENV)/.llama $(VENV)/.models $(VENV)/.project
+	$(BIN)/newsqa model prepare
 
 $(VENV)/bin/python:
 	@echo "==> creating $(VENV)"
@@ -72,7 +74,6 @@ $(CHROMIUM):
 
 # The seed index; `newsqa index build` is incremental, so rerunning is cheap.
 index: setup
-	$(BIN)/newsqa model prepare
 	@test -f $(DATA)/index/CURRENT || { echo "==> indexing seeds/"; $(BIN)/newsqa index build seeds/; }
 	$(BIN)/newsqa index list
 
@@ -82,7 +83,6 @@ MULTIHOP ?= ../shared/benchmarks/multihop-rag
 MULTIHOP_INDEX := $(DATA)/multihop/index
 MULTIHOP_IDS ?= eval/gold/multihop-dev-sample.ids
 eval-multihop: setup
-	$(BIN)/newsqa model prepare
 	@test -f $(MULTIHOP_INDEX)/CURRENT || { echo "==> indexing MultiHop-RAG (609 articles, 6-20 minutes)"; \
 		$(BIN)/newsqa index build $(MULTIHOP)/articles.jsonl --index $(MULTIHOP_INDEX); }
 	$(BIN)/newsqa eval run --gold $(MULTIHOP)/dev.jsonl --index $(MULTIHOP_INDEX) \

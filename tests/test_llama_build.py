@@ -25,7 +25,9 @@ from qa.llms import load_llm
 from qa.settings import QASettings
 llm = load_llm(QASettings(data_dir=sys.argv[1], llm_cpu_variant=sys.argv[2]))
 text = llm.complete([{"role": "user", "content": "Say the word: apple"}], max_tokens=8)
-print(json.dumps({"cpu": llm.cpu, "text": text}))
+with open("/proc/self/maps") as fh:  # every CPU library this process ever mapped
+    mapped = sorted({line.rsplit("/", 1)[-1].strip() for line in fh if "libggml-cpu-" in line})
+print(json.dumps({"cpu": llm.cpu, "text": text, "mapped": mapped}))
 """
 
 
@@ -64,6 +66,22 @@ def test_the_best_variant_for_this_cpu_loads_and_generates():
         assert out["cpu"] in AVX512_VARIANTS, out
     else:
         assert out["cpu"] not in AVX512_VARIANTS, out
+
+
+def test_the_main_process_loads_only_the_variant_the_probe_ran():
+    """The chooser ran its candidates in children; this process mapped one library, the one
+    whose probe answered right on this machine (the AMX lesson: nothing loaded unseen)."""
+    from qa.llms.cpu_choice import CACHE_NAME, fingerprint
+
+    proc = run_child()
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["mapped"] == [f"libggml-cpu-{out['cpu']}.so"]
+    cache = json.loads((ROOT / ".newsqa" / CACHE_NAME).read_text())
+    assert cache["machine"] == fingerprint()
+    verdicts = {t["variant"]: t for t in cache["trials"]}
+    assert verdicts[out["cpu"]]["verdict"] == "runs"
+    assert verdicts[out["cpu"]]["prompt_tok_s"] > 0
 
 
 def test_a_pinned_variant_loads_and_a_wrong_name_is_a_clear_error():

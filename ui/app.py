@@ -4,6 +4,7 @@ outside the machine."""
 
 import html
 import re
+import sys
 import threading
 
 from index import offline
@@ -162,7 +163,9 @@ def build_app(answerer: Answerer) -> gr.Blocks:
                         elem_id="feed-url",
                     )
                     follow = gr.Button("Follow", elem_id="follow-feed", interactive=bool(allowed))
-                refresh_now = gr.Button("Refresh feeds now", elem_id="refresh-feeds")
+                refresh_now = gr.Button(
+                    "Refresh feeds now", elem_id="refresh-feeds", interactive=bool(allowed)
+                )
 
         def respond(message, messages, k, srcs, since_, until_, recent_):
             if not message or not message.strip():
@@ -258,6 +261,8 @@ def launch(
     # asked meanwhile waits for it (one llama.cpp context).
     threading.Thread(target=_warm, args=(answerer,), daemon=True, name="warm-llm").start()
     app = build_app(answerer)
+    # Which model and llama.cpp CPU variant answer (the variant proven on this machine).
+    print(f"LLM: {answerer.llm.name}", file=sys.stderr, flush=True)
     # One event at a time: a single llama.cpp context, and index writes stay serialized.
     app.queue(default_concurrency_limit=1).launch(
         server_name=host,

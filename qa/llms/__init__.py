@@ -29,6 +29,7 @@ _LOADED: dict[tuple, ChatLLM] = {}
 
 def _load(settings: QASettings) -> ChatLLM:
     if settings.llm_backend == "llamacpp":
+        from qa.llms.cpu_choice import proven_variant
         from qa.llms.llamacpp import LlamaCppLLM
         from qa.model_files import ModelFileError, packaged_gguf
 
@@ -36,11 +37,13 @@ def _load(settings: QASettings) -> ChatLLM:
             path = settings.llm_model_path or packaged_gguf(settings.data_dir / "models")
         except ModelFileError as exc:
             raise LLMError(str(exc)) from None
+        # Never the variant ggml would pick unseen: one that ran in a child on this machine.
+        choice = proven_variant(settings.data_dir, path, settings.llm_cpu_variant)
         return LlamaCppLLM(
             path,
+            choice.variant,
             n_ctx=settings.llm_context,
             n_threads=settings.llm_threads,
-            cpu_variant=settings.llm_cpu_variant,
         )
     if settings.llm_backend == "openai_like":
         from qa.llms.openai_like import OpenAILikeLLM

@@ -26,13 +26,15 @@ def cpu_backend_dir() -> Path | None:
 
 
 @functools.cache
-def load_cpu_backend(variant: str | None = None) -> str:
-    """Make sure llama.cpp has a CPU backend, and say which.
+def load_cpu_backend(variant: str) -> str:
+    """Load llama.cpp's CPU library for `variant` ("zen4", "haswell" = AVX2, "x64" = none) into
+    this process, and say which is loaded.
 
-    The project builds every x86 variant as a loadable library (GGML_BACKEND_DL); ggml loads the
-    best one this CPU supports. llama-cpp-python 0.3.36 does not expose ggml_backend_load_all, so
-    it is called on the very libggml its libllama is linked against. `variant` ("haswell" for
-    AVX2, "x64" for none) pins one instead (benchmarks; a CPU whose detection misleads)."""
+    The project builds every x86 variant as a loadable library (GGML_BACKEND_DL). ggml's own
+    choice (the best the CPU flags allow) is not trusted: on AMX Xeons it picked a library that
+    dies with SIGILL, so the variant comes from qa/llms/cpu_choice.py, proven in a child first.
+    llama-cpp-python 0.3.36 does not expose ggml_backend_load, so it is called on the very
+    libggml its libllama is linked against."""
     import llama_cpp
 
     try:  # ggml reports each library it loads on stderr; only errors belong there
@@ -60,22 +62,19 @@ def load_cpu_backend(variant: str | None = None) -> str:
                 "llama.cpp was built without a CPU backend (no libggml-cpu-*.so installed); "
                 "rebuild it with `make setup`"
             )
-        if variant:
-            path = where / f"libggml-cpu-{variant}.so"
-            ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
-            ggml.ggml_backend_load.restype = ctypes.c_void_p
-            if not path.exists() or not ggml.ggml_backend_load(str(path).encode()):
-                names = sorted(variant_of(p.name) for p in where.glob("libggml-cpu-*.so"))
-                raise LLMError(
-                    f"llama.cpp CPU variant {variant!r} is missing or does not run on this CPU "
-                    f"(NEWSQA_LLM_CPU_VARIANT); built: {', '.join(names)}"
-                )
-        else:
-            ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
-            ggml.ggml_backend_load_all_from_path(str(where).encode())
-        if ggml.ggml_backend_reg_count() == 0:
-            raise LLMError(f"none of the llama.cpp CPU libraries in {where} runs on this CPU")
+        path = where / f"libggml-cpu-{variant}.so"
+        ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
+        ggml.ggml_backend_load.restype = ctypes.c_void_p
+        if not path.exists() or not ggml.ggml_backend_load(str(path).encode()):
+            raise LLMError(
+                f"llama.cpp CPU variant {variant!r} is missing or does not run on this CPU "
+                f"(NEWSQA_LLM_CPU_VARIANT); built: {', '.join(built_variants(where))}"
+            )
     return loaded_variant() or "built in"
+
+
+def built_variants(where: Path) -> list[str]:
+    return sorted(v for p in where.glob("libggml-cpu-*.so") if (v := variant_of(p.name)))
 
 
 def variant_of(file_name: str) -> str | None:
@@ -124,11 +123,13 @@ class LlamaCppLLM(ChatLLM):
     def __init__(
         self,
         model_path: Path,
+        cpu_variant: str,
         n_ctx: int = 4096,
         n_threads: int = 2,
         seed: int = 0,
-        cpu_variant: str | None = None,
     ):
+        """`cpu_variant`: the llama.cpp CPU library to load, one proven to run on this machine
+        (qa/llms/cpu_choice.proven_variant)."""
         try:
             from llama_cpp import Llama
         except ImportError:
@@ -138,7 +139,7 @@ class LlamaCppLLM(ChatLLM):
             ) from None
         if not Path(model_path).is_file():
             raise LLMError(f"no GGUF model at {model_path}")
-        self.cpu = load_cpu_backend(cpu_variant or None)
+        self.cpu = load_cpu_backend(cpu_variant)
         try:
             self._llm = Llama(
                 model_path=str(model_path),
@@ -150,7 +151,7 @@ class LlamaCppLLM(ChatLLM):
             )
         except (ValueError, RuntimeError) as exc:
             raise LLMError(f"llama.cpp cannot load {model_path}: {exc}") from None
-        self.name = f"llama.cpp: {Path(model_path).stem}"
+        self.name = f"llama.cpp: {Path(model_path).stem} (CPU: {self.cpu})"
         # One llama.cpp context cannot serve two generations at once.
         self._lock = threading.Lock()
         self._prefixes = _PrefixCache()
