@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from index.dedup import THRESHOLD, shingles, signature, similarity  # noqa: E402
+from index.dedup import THRESHOLD, copy_verdict, shingles, signature, similarity  # noqa: E402
 
 ARTICLES = (
     Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/multihop-rag/articles.jsonl"
@@ -62,13 +62,16 @@ def main() -> None:
     sigs = [signature(b) for b in bodies]
     sets = [shingles(b) for b in bodies]
 
-    pos_est, pos_exact = [], []
+    pos_est, pos_exact, refused = [], [], {1: [], 2: [], 3: []}
     for body, sig, sh in zip(bodies, sigs, sets, strict=True):
         for strength in (1, 2, 3):
             copy = edited(body, rng, strength)
             pos_est.append(similarity(sig, signature(copy)))
             other = shingles(copy)
             pos_exact.append(len(sh & other) / len(sh | other))
+            # The second test a nominated copy must pass: nothing it says would be lost.
+            verdict = copy_verdict(copy, body)
+            refused[strength].append(verdict)
     pairs = list(combinations(range(len(sigs)), 2))
     neg_all = np.array([similarity(sigs[i], sigs[j]) for i, j in pairs])
     # The index collapses only across outlets (index/dedup.py): those pairs are the negatives.
@@ -103,6 +106,16 @@ def main() -> None:
         precision = tp / (tp + fp) if tp + fp else 1.0
         mark = "  <- index/dedup.py THRESHOLD" if t == THRESHOLD else ""
         print(f"{t:>9.2f}{precision:>11.4f}{tp / len(pos_est):>8.3f}{mark}")
+    print(
+        "copy_verdict on the edited copies (kept apart: a passage of their own, a figure changed):"
+    )
+    for strength, verdicts in refused.items():
+        kept = [v for v in verdicts if v]
+        why = {}
+        for v in kept:
+            key = v.split(" (")[0].split(" of ")[0]
+            why[key] = why.get(key, 0) + 1
+        print(f"  strength {strength}: collapsed {1 - len(kept) / len(verdicts):.3f}, kept {why}")
 
 
 if __name__ == "__main__":

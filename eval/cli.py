@@ -4,10 +4,9 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-err = Console(stderr=True)
+from index.console import clean, err
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -65,16 +64,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.ids:
             items = select_ids(items, args.ids)
     except GoldError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"error: {exc}", style="red")
         return 2
     items = items[: args.limit] if args.limit else items
     if args.resume and not args.out:
-        err.print("[red]error:[/red] --resume needs --out, the folder of the run to continue")
+        err.print("error: --resume needs --out, the folder of the run to continue", style="red")
         return 2
     try:
         done = finished_rows(args.out, {item.id for item in items}) if args.resume else []
     except GoldError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"error: {exc}", style="red")
         return 2
     done_ids = {row.id for row in done}
     todo = [item for item in items if item.id not in done_ids]
@@ -87,7 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.retrieval_only:
             answerer.warm()  # load now: a missing model fails before the first question
     except (IndexError_, LLMError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"error: {exc}", style="red")
         return 2
     out = args.out or Path("eval/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
     # Rows as they finish: a run of hours can be read (or survive a crash) before it ends.
@@ -100,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a gold id is data, not markup
         console=err,
     )
     with progress:
@@ -110,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             answerer,
             args.retrieval_only,
             lambda row: (
-                progress.update(task, advance=1, description=row.id),
+                progress.update(task, advance=1, description=clean(row.id)),
                 append_partial(partial, row),
             ),
         )
@@ -133,7 +132,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     partial.unlink(missing_ok=True)
     s = payload["summary"]
     if result.interrupted:
-        err.print(f"[yellow]interrupted: kept {len(result.rows)} of {len(items)} rows[/yellow]")
+        err.print(f"interrupted: kept {len(result.rows)} of {len(items)} rows", style="yellow")
     line = ", ".join(f"{k} {v:.2f}" for k, v in s["retrieval"].items() if k != "n")
     err.print(f"retrieval: {line}")
     if s["answers"]:
@@ -220,7 +219,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     try:
         a, b = load_run(args.a), load_run(args.b)
     except (OSError, ValueError, KeyError) as exc:
-        err.print(f"[red]error:[/red] cannot read run: {exc}")
+        err.print(f"error: cannot read run: {exc}", style="red")
         return 2
     print(f"A: {args.a} ({a['config'].get('llm')})\nB: {args.b} ({b['config'].get('llm')})\n")
     print(compare(a, b))
@@ -233,7 +232,7 @@ def cmd_import_multihop(args: argparse.Namespace) -> int:
     try:
         n_articles, n_items = convert(args.corpus, args.queries, args.out)
     except ImportError_ as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"error: {exc}", style="red")
         return 2
     err.print(
         f"{n_articles} articles -> {args.out / 'articles.jsonl'}, {n_items} questions -> "

@@ -4,7 +4,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,24 @@ class Article:
         fields.pop("id_given")
         blob = json.dumps(fields, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def capped(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, at a word when one ends in its second half, with an
+    ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    head = cut.rpartition(" ")[0]
+    return (head if len(head) > limit // 2 else cut).rstrip() + "…"
+
+
+def with_capped_title(article: "Article", limit: int) -> "Article":
+    """Titles come from pages and feeds written by others: one of 200,000 characters would be
+    stored in the record and in every chunk's metadata."""
+    if len(article.title) <= limit:
+        return article
+    return replace(article, title=capped(" ".join(article.title.split()), limit))
 
 
 def slugify(text: str, max_len: int = 80) -> str:

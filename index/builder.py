@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import backends
-from index.articles import Article, origin_file
+from index.articles import Article, origin_file, with_capped_title
 from index.backends.base import IndexBase, IndexMismatchError
 from index.chunking import chunk_article, make_splitter
 from index.config import IndexSettings
@@ -87,6 +87,7 @@ def build_articles(
 ) -> BuildOutcome:
     """Chunk, embed and save articles already loaded (from files, pages or feeds)."""
     outcome = BuildOutcome(problems=list(problems or []))
+    loaded_articles = [with_capped_title(a, settings.max_title_chars) for a in loaded_articles]
     if not loaded_articles:
         if rebuild and backends.index_exists(settings):
             # A mistyped path must not empty a working index.

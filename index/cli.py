@@ -4,20 +4,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from index import backends, builder
 from index.config import IndexSettings
+from index.console import clean, err, out
 from index.embedding import EmbeddingModelError
 from index.errors import DocumentNotFoundError
 from index.store import IndexError_
 from index.vector_index import VectorIndexInfo
-
-# Progress bars and messages go to stderr so stdout stays parseable.
-err = Console(stderr=True, soft_wrap=True)  # long paths stay on one line (and greppable)
-out = Console(soft_wrap=True)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="chunk and embed on a Ray cluster (ADDRESS, e.g. ray://head:10001; none: a Ray "
         "started on this machine, loopback only); needs pip install -e .[ray]",
     )
+    add_allow_private(b)
     b.set_defaults(func=cmd_build)
 
     ls = isub.add_parser("list", help="show indexed documents with chunk counts")
@@ -84,9 +81,29 @@ def print_copies(copies: list[tuple[str, str]]) -> None:
         err.print(f"{copy}: near-duplicate of {original}; cited with it, not indexed again")
 
 
+def add_allow_private(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-private",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="let fetches reach this host at a loopback, private or link-local address (a news "
+        "server on your network; repeatable; no port: 80 and 443). Without it such addresses "
+        "are refused, redirects and feed items included",
+    )
+
+
+def fetch_overrides(args: argparse.Namespace, settings_cls=IndexSettings) -> dict:
+    """Settings the fetch flags add to what the environment and newsqa.toml say."""
+    extra = getattr(args, "allow_private", None)
+    if not extra:
+        return {}
+    return {"fetch_private_hosts": [*settings_cls().fetch_private_hosts, *extra]}
+
+
 def settings_from(args: argparse.Namespace) -> IndexSettings:
     overrides = {"index_dir": args.index} if getattr(args, "index", None) else {}
-    return IndexSettings(**overrides)
+    return IndexSettings(**overrides, **fetch_overrides(args))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -97,13 +114,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             args.paths, settings, args.rebuild, bar.on_start, bar.on_progress, ray=args.ray
         )
     except (IndexError_, EmbeddingModelError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"error: {exc}", style="red")
         return 2
     finally:
         bar.stop()
     for problem in outcome.problems:
         style = "red" if problem.severity == "error" else "yellow"
-        err.print(f"[{style}]{problem}[/{style}]", highlight=False)
+        err.print(str(problem), style=style)
     rate = outcome.chunks / outcome.seconds if outcome.seconds else 0.0
     print_copies(outcome.copies)
     err.print(
@@ -119,7 +136,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     try:
         manifest = builder.read_manifest(settings)
     except IndexError_ as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"error: {exc}", style="red")
         return 2
     docs = manifest.documents
     copies = {d: r.duplicate_of for d, r in docs.items() if r.duplicate_of}
@@ -127,7 +144,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     table = Table(*columns)
     for doc_id, rec in sorted(docs.items()):
         row = [doc_id, rec.title, rec.source or "", rec.published_at or "", str(rec.chunks)]
-        table.add_row(*row, *([rec.duplicate_of or ""] if copies else []))
+        row += [rec.duplicate_of or ""] if copies else []
+        table.add_row(*map(clean, row))
     out.print(table)
     out.print(f"{len(docs)} documents, {sum(r.chunks for r in docs.values())} chunks")
     if copies:
@@ -148,10 +166,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
     try:
         record = builder.remove(args.doc_id, settings)
     except DocumentNotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"error: {exc}", style="red")
         return 1
     except IndexError_ as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"error: {exc}", style="red")
         return 2
     err.print(f"removed {args.doc_id!r} ({record.title}, {record.chunks} chunks)")
     return 0

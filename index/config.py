@@ -72,6 +72,14 @@ class IndexSettings(NewsqaSettings):
     # Hosts the chat UI may fetch feeds from. Empty: the UI cannot add feeds (a URL box in a
     # page served to others would let anyone make the server fetch internal addresses).
     ui_fetch_hosts: list[str] = []
+    # "host" or "host:port" entries a fetch may reach at a loopback, private (RFC 1918, ULA) or
+    # link-local address: a news server on the local network. Every other feed, item page and
+    # redirect that resolves to such an address is refused (index/netguard.py).
+    fetch_private_hosts: list[str] = []
+    # Articles fetched from one feed in one refresh; the rest wait for the next refresh.
+    feed_max_items: int = 50
+    # Titles are cut to this many characters at intake (a feed or page may send any length).
+    max_title_chars: int = 300
     # Torch threads for embedding: all cores for builds (the QA settings lower it while the LLM
     # shares the two cores).
     embed_threads: int = 2

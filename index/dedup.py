@@ -5,6 +5,11 @@ Jaccard) is a copy: it is recorded, not chunked, and the indexed one's citations
 Only across outlets: one outlet's two similar articles are two articles (Engadget's Black Friday
 and Cyber Monday deal lists share 64 % of their text and differ in what questions ask about).
 The threshold and shingle size come from bench/duplicates.py (README › Feeds).
+
+A similar signature only nominates an original. It is a copy only when nothing it says would be
+lost (`copy_verdict`): both outlets are known, it has no passage of its own (a different story
+sharing a long editor's note with another is kept), and no number the original lacks (a
+correction "the toll is 31" of a report saying 12 is kept).
 """
 
 import json
@@ -27,6 +32,11 @@ SCHEME = "affine32"
 FILE = "duplicates.npz"
 COPIES_FILE = "copies.jsonl"
 _WORD = re.compile(r"\w+")
+# Words in a row a copy may have that the original lacks: a dateline, a credit or footer line,
+# a "did not respond to a request for comment" sentence (bench/duplicates.py's edits run to 13);
+# a story's own body is longer.
+MAX_OWN_WORDS = 20
+_NUMBER = re.compile(r"\d+")
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -58,17 +68,19 @@ class Duplicates:
         self.copies: dict[str, Article] = {}  # doc_id -> the copy, not chunked
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
 
-    def find(self, sig: np.ndarray, exclude: str, source: str | None) -> str | None:
-        """The indexed article from another outlet this signature copies (the most similar
-        above the threshold)."""
-        best, best_sim = None, self.threshold
+    def find(self, sig: np.ndarray, exclude: str, source: str | None) -> list[str]:
+        """Indexed articles from another known outlet this signature may copy, most similar
+        first (at or above the threshold). An article of no known outlet is never a copy."""
+        if not source:
+            return []
+        scored = []
         for key in self._lsh.query(_minhash(sig)):
-            if key == exclude or (source and self.sources.get(key) == source):
+            if key == exclude or self.sources.get(key, "") in ("", source):
                 continue
             sim = similarity(sig, self.signatures[key])
-            if sim >= best_sim:
-                best, best_sim = key, sim
-        return best
+            if sim >= self.threshold:
+                scored.append((-sim, key))
+        return [key for _, key in sorted(scored)]
 
     def add_original(self, doc_id: str, sig: np.ndarray, source: str | None) -> None:
         self.drop(doc_id)
@@ -120,6 +132,52 @@ class Duplicates:
                         dups.sources[doc_id] = source
                         dups._lsh.insert(doc_id, _minhash(sig))
         return dups
+
+
+def copy_verdict(new: str, original: str) -> str | None:
+    """None when `new` says nothing `original` does not (a copy); else why it is its own story.
+
+    Words of `new` inside a 5-word shingle of `original` are covered. Left over are runs of its
+    own: a long one is a passage of its own; a short one between two shared stretches that
+    replaces a number of the original ("stood at 12" -> "was corrected to 31") is a figure given
+    differently. Runs at either end (a dateline, a credit line) are what syndication adds."""
+    theirs = _words(original)
+    at = {}
+    for i in range(len(theirs) - SHINGLE_WORDS + 1):
+        at.setdefault(tuple(theirs[i : i + SHINGLE_WORDS]), i)
+    words = _words(new)
+    starts = [
+        at.get(tuple(words[i : i + SHINGLE_WORDS]))
+        for i in range(max(0, len(words) - SHINGLE_WORDS + 1))
+    ]
+    covered = [False] * len(words)
+    for i, pos in enumerate(starts):
+        if pos is not None:
+            covered[i : i + SHINGLE_WORDS] = [True] * SHINGLE_WORDS
+    i = 0
+    while i < len(words):
+        if covered[i]:
+            i += 1
+            continue
+        end = i
+        while end < len(words) and not covered[end]:
+            end += 1
+        if end - i >= MAX_OWN_WORDS:
+            return f"a passage of {end - i} words the other lacks"
+        if i >= SHINGLE_WORDS and end < len(starts) and starts[end] is not None:
+            # Between two shared stretches: what the original says in that place instead.
+            before = starts[i - SHINGLE_WORDS] + SHINGLE_WORDS
+            replaced = theirs[before : starts[end]]
+            ours = [w for w in words[i:end] if _NUMBER.fullmatch(w)]
+            old = [w for w in replaced if _NUMBER.fullmatch(w)]
+            if ours and old and ours != old:
+                return f"a figure given differently ({' '.join(old)} -> {' '.join(ours)})"
+        i = end
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
 
 
 def _minhash(sig: np.ndarray) -> MinHash:

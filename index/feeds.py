@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from index import builder
-from index.articles import Article
+from index.articles import Article, capped
 from index.config import IndexSettings
 from index.errors import BadInputError, DocumentNotFoundError
 from index.extract import NoArticleText, article_from_page, canonical_url
@@ -63,6 +63,7 @@ class FeedReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    waiting: int = 0  # new items over feed_max_items: fetched at the next refresh
     problems: list[str] = field(default_factory=list)
 
 
@@ -113,9 +114,20 @@ def feeds_lock(settings: IndexSettings):
 def add_feeds(
     source: str, settings: IndexSettings, allowed_hosts: frozenset[str] | None = None
 ) -> list[Feed]:
-    """Follow a feed URL, or every feed URL a file lists (OPML, or one URL a line). Each one is
-    fetched once to check it is a feed: a typo is an error now, not a silent empty refresh."""
+    """From the CLI: follow a feed URL, or every feed URL a local file lists (OPML, or one URL
+    a line). The chat page calls `follow_urls` with URLs only: it never reads a local file."""
     urls = [source] if is_url(source) else feed_urls_in(Path(source))
+    return follow_urls(urls, settings, allowed_hosts)
+
+
+def follow_urls(
+    urls: list[str], settings: IndexSettings, allowed_hosts: frozenset[str] | None = None
+) -> list[Feed]:
+    """Follow http(s) feed URLs. Each one is fetched once to check it is a feed: a typo is an
+    error now, not a silent empty refresh."""
+    for url in urls:
+        if not is_url(url):
+            raise BadInputError(f"{url!r} is not an http(s) feed URL")
     limits = FetchLimits.from_settings(settings, allowed_hosts)
     added = []
     with feeds_lock(settings):
@@ -129,11 +141,15 @@ def add_feeds(
                     got = fetch(url, FEED_TYPES, limits, client=client)
                 parsed = parse_feed(got.body, url)
                 feed = feeds.get(url) or Feed(url=url, added_at=_now())
-                feed.title = parsed.feed.get("title", "") or feed.title
+                feed.title = _feed_title(parsed, settings) or feed.title
                 feeds[url] = feed
                 added.append(feed)
         save_feeds(settings, feeds)
     return added
+
+
+def _feed_title(parsed: feedparser.FeedParserDict, settings: IndexSettings) -> str:
+    return capped(" ".join(str(parsed.feed.get("title", "")).split()), settings.max_title_chars)
 
 
 def remove_feed(url: str, settings: IndexSettings) -> Feed:
@@ -149,7 +165,8 @@ def remove_feed(url: str, settings: IndexSettings) -> Feed:
 
 
 def feed_urls_in(path: Path) -> list[str]:
-    """Feed URLs in an OPML file (what feed readers export) or a text file of URLs."""
+    """Feed URLs in an OPML file (what feed readers export) or a text file of URLs. Messages
+    name lines, never echo the file's content: the file may be anything (/etc/passwd)."""
     if not path.is_file():
         raise BadInputError(f"{path}: no such file (give a feed URL or a file listing feeds)")
     text = path.read_text("utf-8", errors="replace")
@@ -157,15 +174,25 @@ def feed_urls_in(path: Path) -> list[str]:
         try:
             root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False))
         except etree.XMLSyntaxError as exc:
-            raise BadInputError(f"{path}: not a valid OPML file ({exc})") from None
+            line = getattr(exc, "lineno", None) or "?"
+            raise BadInputError(
+                f"{path}: not a valid OPML file (XML error at line {line})"
+            ) from None
         urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
+        bad = [f"outline {i + 1}" for i, u in enumerate(urls) if not is_url(u)]
     else:
-        urls = [
-            line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        lines = [
+            (n, line.strip())
+            for n, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.startswith("#")
         ]
-    bad = [u for u in urls if not is_url(u)]
+        urls = [u for _, u in lines]
+        bad = [f"line {n}" for n, u in lines if not is_url(u)]
     if bad:
-        raise BadInputError(f"{path}: not http(s) URLs: {', '.join(bad[:3])}")
+        more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        raise BadInputError(
+            f"{path}: not a list of feeds: {', '.join(bad[:3])}{more} not an http(s) URL"
+        )
     if not urls:
         raise BadInputError(f"{path}: lists no feed URLs")
     return urls
@@ -230,7 +257,7 @@ def refresh(
                 report = FeedReport(feed.url, "ok")
                 outcome.feeds.append(report)
                 try:
-                    fetched += _poll(feed, report, limits, client)
+                    fetched += _poll(feed, report, limits, client, settings)
                 except FetchError as exc:
                     report.status, report.message = "error", str(exc)
                 feed.last_refresh = _now()
@@ -263,7 +290,9 @@ def refresh(
     return outcome
 
 
-def _poll(feed: Feed, report: FeedReport, limits: FetchLimits, client) -> list[_Fetched]:
+def _poll(
+    feed: Feed, report: FeedReport, limits: FetchLimits, client, settings: IndexSettings
+) -> list[_Fetched]:
     got = fetch(feed.url, FEED_TYPES, limits, feed.etag, feed.last_modified, client)
     if got.not_modified:
         report.status = "not modified"
@@ -274,7 +303,7 @@ def _poll(feed: Feed, report: FeedReport, limits: FetchLimits, client) -> list[_
         report.problems.append(
             f"feed XML is malformed ({parsed.get('bozo_exception')}); read what parsed"
         )
-    feed.title = parsed.feed.get("title", "") or feed.title
+    feed.title = _feed_title(parsed, settings) or feed.title
     out = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -284,6 +313,9 @@ def _poll(feed: Feed, report: FeedReport, limits: FetchLimits, client) -> list[_
         known = feed.items.get(link)
         if known is not None and known.fingerprint == fingerprint:
             report.unchanged += 1
+            continue
+        if len(out) >= settings.feed_max_items:  # a feed of thousands: the rest next time
+            report.waiting += 1
             continue
         try:
             item = _fetch_item(feed, entry, link, fingerprint, known, limits, client)
@@ -295,8 +327,9 @@ def _poll(feed: Feed, report: FeedReport, limits: FetchLimits, client) -> list[_
             report.unchanged += 1
             continue
         out.append(item)
-    # Only now: a feed whose items failed keeps its old validators, so they are tried again.
-    if not report.problems:
+    # Only now: a feed whose items failed or wait keeps its old validators, so they are tried
+    # again.
+    if not report.problems and not report.waiting:
         feed.etag, feed.last_modified = got.etag, got.last_modified
     return out
 
@@ -354,6 +387,8 @@ def status_line(report: FeedReport) -> str:
     if report.status == "not modified":
         return "not modified"
     line = f"ok: {report.new} new, {report.updated} updated, {report.unchanged} unchanged"
+    if report.waiting:
+        line += f", {report.waiting} waiting for the next refresh (NEWSQA_FEED_MAX_ITEMS)"
     if report.problems:
         line += f"; {len(report.problems)} problem(s): {report.problems[0]}"
     return line

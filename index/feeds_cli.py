@@ -4,7 +4,8 @@ import argparse
 from pathlib import Path
 
 from index import feeds
-from index.cli import IndexingBar, err, out, print_copies, settings_from
+from index.cli import IndexingBar, add_allow_private, print_copies, settings_from
+from index.console import err, out
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -14,6 +15,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     a = fsub.add_parser("add", help="follow a feed URL, or every feed an OPML or text file lists")
     a.add_argument("source", metavar="URL|FILE")
     a.add_argument("--index", type=Path)
+    add_allow_private(a)
     a.set_defaults(func=cmd_add)
 
     ls = fsub.add_parser("list", help="show followed feeds, last refresh and item counts")
@@ -28,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r = fsub.add_parser("refresh", help="poll every feed once and index what is new or changed")
     r.add_argument("urls", nargs="*", metavar="URL", help="only these feeds (default: all)")
     r.add_argument("--index", type=Path)
+    add_allow_private(r)
     r.set_defaults(func=cmd_refresh)
 
 
@@ -43,11 +46,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     followed = feeds.load_feeds(settings_from(args))
     # A line per feed, its URL whole (a table would cut it at the terminal's width).
     for feed in followed.values():
-        out.print(feed.url, highlight=False)
+        out.print(feed.url)
         when = f"refreshed {feed.last_refresh}" if feed.last_refresh else "never refreshed"
         out.print(
-            f"  {feed.title or 'untitled'} · {len(feed.items)} items · {when} · {feed.last_status}",
-            highlight=False,
+            f"  {feed.title or 'untitled'} · {len(feed.items)} items · {when} · {feed.last_status}"
         )
     out.print(f"{len(followed)} feeds")
     return 0
@@ -63,7 +65,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     settings = settings_from(args)
 
     def on_feed(url: str) -> None:
-        err.print(f"polling {url}", highlight=False)
+        err.print(f"polling {url}")
 
     bar = IndexingBar()
     try:
@@ -72,9 +74,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         bar.stop()
     for report in outcome.feeds:
         style = "red" if report.status == "error" else ("yellow" if report.problems else "green")
-        err.print(f"[{style}]{report.url}: {feeds.status_line(report)}[/{style}]", highlight=False)
+        err.print(f"{report.url}: {feeds.status_line(report)}", style=style)
         for problem in report.problems[1:]:
-            err.print(f"  [yellow]{problem}[/yellow]", highlight=False)
+            err.print(f"  {problem}", style="yellow")
     if outcome.build is not None:
         b = outcome.build
         print_copies(b.copies)

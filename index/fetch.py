@@ -4,7 +4,6 @@ Every failure is a FetchError whose message names the URL and what went wrong, s
 report one feed and go on with the others.
 """
 
-import time
 from dataclasses import dataclass
 from importlib import metadata
 from urllib.parse import urljoin, urlsplit
@@ -12,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from index.errors import NewsqaError
+from index.netguard import DEFAULT_PORTS, GuardedTransport, deadline, entry_allows
 
 FEED_TYPES = ("xml", "rss", "atom", "text/plain")  # sloppy servers send feeds as text/plain
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
@@ -41,18 +41,28 @@ class FetchLimits:
     timeout_s: float = 10.0  # connect, and each read; the whole fetch gets twice that
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
-    # Hosts a fetch may reach (redirects included); None = any. The chat UI sets it, so a URL
-    # box served to others cannot make the server fetch internal addresses.
+    # "host" (ports 80 and 443) or "host:port" entries a fetch may reach (redirects included);
+    # None = any. The chat UI sets it, so a URL box served to others reaches only those.
     allowed_hosts: frozenset[str] | None = None
+    # Entries whose host may resolve to a loopback, private or link-local address (a local news
+    # server). Every other fetch refuses those addresses, checked on the address connected to.
+    private_hosts: frozenset[str] = frozenset()
+
+    @property
+    def deadline_s(self) -> float:
+        """The whole fetch (connects, headers, bodies, redirects) ends within this."""
+        return 2 * self.timeout_s
 
     @classmethod
     def from_settings(cls, settings, allowed_hosts: frozenset[str] | None = None) -> "FetchLimits":
-        """From IndexSettings' fetch_timeout_s, fetch_max_mb and fetch_max_redirects."""
+        """From IndexSettings' fetch_timeout_s, fetch_max_mb, fetch_max_redirects and
+        fetch_private_hosts."""
         return cls(
             timeout_s=settings.fetch_timeout_s,
             max_bytes=int(settings.fetch_max_mb * 1024 * 1024),
             max_redirects=settings.fetch_max_redirects,
             allowed_hosts=allowed_hosts,
+            private_hosts=frozenset(h.lower() for h in settings.fetch_private_hosts),
         )
 
 
@@ -76,7 +86,8 @@ def fetch(
     own = client is None
     client = client or make_client(limits)
     try:
-        return _fetch(client, url, accept, limits, etag, last_modified)
+        with deadline(limits.deadline_s):
+            return _fetch(client, url, accept, limits, etag, last_modified)
     finally:
         if own:
             client.close()
@@ -88,7 +99,10 @@ def make_client(limits: FetchLimits) -> httpx.Client:
         follow_redirects=False,
         timeout=httpx.Timeout(limits.timeout_s),
         headers={"User-Agent": user_agent()},
-        trust_env=False,  # no proxy from the environment reaches a local test server
+        # Resolves, checks and connects to the checked address (index/netguard.py); no proxy
+        # from the environment.
+        transport=GuardedTransport(limits.private_hosts),
+        trust_env=False,
     )
 
 
@@ -105,7 +119,6 @@ def _fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = time.monotonic() + 2 * limits.timeout_s
     seen = [url]
     current = url
     for _ in range(limits.max_redirects + 1):
@@ -130,7 +143,7 @@ def _fetch(
                     raise FetchError(
                         f"{current}: content type {ctype!r} is not {' or '.join(accept)}"
                     )
-                body = _read_capped(response, current, limits, deadline)
+                body = _read_capped(response, current, limits)
                 return Fetched(
                     url=current,
                     status=response.status_code,
@@ -140,13 +153,15 @@ def _fetch(
                     last_modified=response.headers.get("last-modified"),
                 )
         except httpx.TimeoutException:
-            raise FetchError(f"{current}: timed out after {limits.timeout_s:g} s") from None
+            raise FetchError(
+                f"{current}: timed out (no complete answer within {limits.deadline_s:g} s)"
+            ) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from None
     raise FetchError(f"{url}: more than {limits.max_redirects} redirects")
 
 
-def _read_capped(response: httpx.Response, url: str, limits: FetchLimits, deadline: float) -> bytes:
+def _read_capped(response: httpx.Response, url: str, limits: FetchLimits) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
         raise FetchError(
@@ -157,8 +172,6 @@ def _read_capped(response: httpx.Response, url: str, limits: FetchLimits, deadli
         size += len(chunk)
         if size > limits.max_bytes:
             raise FetchError(f"{url}: over the {limits.max_bytes:,}-byte limit; stopped reading")
-        if time.monotonic() > deadline:
-            raise FetchError(f"{url}: still sending after {2 * limits.timeout_s:g} s; stopped")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -167,9 +180,18 @@ def _check_url(url: str, limits: FetchLimits) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url}: only http and https URLs can be fetched")
-    if limits.allowed_hosts is not None and parts.hostname.lower() not in limits.allowed_hosts:
+    if limits.allowed_hosts is None:
+        return
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        raise FetchError(f"{url}: not a valid port") from None
+    if not entry_allows(limits.allowed_hosts, parts.hostname, port):
         allowed = ", ".join(sorted(limits.allowed_hosts)) or "none"
-        raise FetchError(f"{url}: host {parts.hostname!r} is not allowed (allowed: {allowed})")
+        raise FetchError(
+            f"{url}: {parts.hostname}:{port} is not allowed (allowed: {allowed}; an entry "
+            "without a port allows 80 and 443)"
+        )
 
 
 def is_url(text: str) -> bool:

@@ -30,7 +30,9 @@ def settings_from(args: argparse.Namespace) -> QASettings:
         overrides["index_dir"] = args.index
     if getattr(args, "backend", None):
         overrides["llm_backend"] = args.backend
-    return QASettings(**overrides)
+    from index.cli import fetch_overrides
+
+    return QASettings(**overrides, **fetch_overrides(args, QASettings))
 
 
 def filters_from(args: argparse.Namespace) -> RetrievalFilters | None:
@@ -46,13 +48,15 @@ def filters_from(args: argparse.Namespace) -> RetrievalFilters | None:
 
 
 def print_answer(answer: Answer) -> None:
-    print(answer.text)
+    from index.console import clean  # titles and quotes are data: no control codes sent
+
+    print(clean(answer.text))
     for c in answer.citations:
         p = c.passage
         also = f"also reported by {', '.join(p.also_reported_by)}" if p.also_reported_by else None
         meta = ", ".join(x for x in (p.source, p.published_at, also) if x)
-        print(f"\n[{c.n}] {p.title}" + (f" ({meta})" if meta else ""))
-        print(f'    "{c.quote}"')
+        print(clean(f"\n[{c.n}] {p.title}" + (f" ({meta})" if meta else "")))
+        print(clean(f'    "{c.quote}"'))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -29,6 +29,13 @@ class NewsServer:
     routes: dict[str, Route] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)  # "GET /path 200"
     server: ThreadingHTTPServer | None = None
+    port: int = 0  # 0: any free port
+
+    @property
+    def host_port(self) -> str:
+        """The allow-list entry for this site ("127.0.0.1:PORT")."""
+        host, port = self.server.server_address[:2]
+        return f"{host}:{port}"
 
     @property
     def base(self) -> str:
@@ -82,7 +89,7 @@ class NewsServer:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self

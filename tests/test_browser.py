@@ -42,6 +42,8 @@ def app_url(seed_index_dir, tmp_path_factory):
     index = folder / "index"
     shutil.copytree(seed_index_dir, index)
     port = free_port()
+    NEWS_SITE["port"] = free_port()  # the feeds test's local news site, allowed by host:port
+    news = f"127.0.0.1:{NEWS_SITE['port']}"
     env = dict(
         os.environ,
         NEWSQA_INDEX_DIR=str(index),
@@ -50,7 +52,8 @@ def app_url(seed_index_dir, tmp_path_factory):
     )
     log = open(folder / "app.log", "w")
     proc = subprocess.Popen(
-        # --fetch-host: the page may follow feeds on the local news site of the feeds test.
+        # --fetch-host: the page may follow feeds on the local news site of the feeds test;
+        # --allow-private: that site is on loopback, which fetches refuse otherwise.
         [
             sys.executable,
             "-m",
@@ -61,7 +64,9 @@ def app_url(seed_index_dir, tmp_path_factory):
             "--index",
             str(index),
             "--fetch-host",
-            "127.0.0.1",
+            news,
+            "--allow-private",
+            news,
         ],
         cwd=ROOT,
         env=env,
@@ -84,6 +89,9 @@ def app_url(seed_index_dir, tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+
+
+NEWS_SITE: dict[str, int] = {}  # the port app_url reserved for the feeds test's news site
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +209,7 @@ def test_follow_a_feed_and_refresh_it(page):
     from tests.newsserver import NewsServer, Route, rss
     from tests.newsserver import page as article_page
 
-    site = NewsServer().start()
+    site = NewsServer(port=NEWS_SITE["port"]).start()
     try:
         link = site.url("/valley/dam")
         site.routes["/valley/dam"] = Route(

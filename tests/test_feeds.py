@@ -61,8 +61,11 @@ def edited(text: str, outlet: str) -> str:
 
 
 @pytest.fixture
-def site():
+def site(settings):
+    """The local news site, on loopback: the tests' settings allow exactly its host:port (every
+    other private address stays refused; tests/test_intake_security.py)."""
     server = NewsServer().start()
+    settings.fetch_private_hosts = [server.host_port]
     yield server
     server.stop()
 
@@ -275,29 +278,32 @@ def test_index_build_url_uses_the_canonical_url_and_a_refetch_replaces(site, set
         link + "?utm_source=newsletter#top",
         "--index",
         str(settings.index_dir),
+        "--allow-private",
+        site.host_port,
     ]
     assert newsqa(args) == 0
     docs = builder.list_documents(settings)
     assert list(docs) == [link] and docs[link].source == "Valley News"
     assert newsqa(args) == 0
     assert "0 added, 0 replaced, 1 unchanged" in capsys.readouterr().err
-    bad = ["index", "build", site.url("/missing"), "--index", str(settings.index_dir)]
+    bad = [*args[:2], site.url("/missing"), *args[3:]]
     assert newsqa(bad) == 1
     assert "HTTP 404" in capsys.readouterr().err
     assert list(builder.list_documents(settings)) == [link]
 
 
 def test_fetch_limits(site):
+    local = frozenset({site.host_port})
     site.routes["/img"] = Route(b"\x89PNG....", content_type="image/png")
     with pytest.raises(FetchError, match="content type 'image/png'"):
-        fetch(site.url("/img"), PAGE_TYPES)
+        fetch(site.url("/img"), PAGE_TYPES, FetchLimits(private_hosts=local))
     with pytest.raises(FetchError, match="not allowed"):
         fetch(site.url("/img"), PAGE_TYPES, FetchLimits(allowed_hosts=frozenset({"example.org"})))
     with pytest.raises(FetchError, match="only http and https"):
         fetch("file:///etc/passwd", PAGE_TYPES)
     site.routes["/hop"] = Route(status=301, location="http://example.org/elsewhere")
-    with pytest.raises(FetchError, match="not allowed"):  # a redirect is checked like a URL
-        fetch(site.url("/hop"), PAGE_TYPES, FetchLimits(allowed_hosts=frozenset({"127.0.0.1"})))
+    with pytest.raises(FetchError, match="example.org:80 is not allowed"):  # a redirect too
+        fetch(site.url("/hop"), PAGE_TYPES, FetchLimits(allowed_hosts=local, private_hosts=local))
 
 
 def test_documents_tab_follows_feeds_only_on_allowed_hosts_and_refreshes(site, settings, seed_copy):
@@ -317,7 +323,9 @@ def test_documents_tab_follows_feeds_only_on_allowed_hosts_and_refreshes(site, s
     assert not other.ok and "not allowed" in other.message
     assert feeds.load_feeds(qa_settings) == {}
 
-    qa_settings.ui_fetch_hosts = ["127.0.0.1"]
+    qa_settings.ui_fetch_hosts = ["127.0.0.1"]  # no port: 80 and 443 only
+    assert "not allowed (allowed: 127.0.0.1;" in documents.follow_feed(answerer, feed_url).message
+    qa_settings.ui_fetch_hosts = [site.host_port]
     assert documents.follow_feed(answerer, feed_url).ok
     assert documents.feed_rows(answerer)[0][:3] == [feed_url, "Valley News", 0]
     report = documents.refresh_feeds(answerer)
@@ -334,14 +342,15 @@ def test_feeds_commands(site, settings, capsys):
     link = publish(site, "library", *STORIES["library"])
     feed_url = publish_feed(site, "/feed.xml", "Valley News", [(link, STORIES["library"][0])])
     at = ["--index", str(settings.index_dir)]
-    assert newsqa(["feeds", "add", feed_url, *at]) == 0
-    assert newsqa(["feeds", "refresh", *at]) == 0
+    local = ["--allow-private", site.host_port]
+    assert newsqa(["feeds", "add", feed_url, *at, *local]) == 0
+    assert newsqa(["feeds", "refresh", *at, *local]) == 0
     assert "1 new, 0 updated, 0 unchanged" in capsys.readouterr().err
     assert newsqa(["feeds", "list", *at]) == 0
     listed = capsys.readouterr().out
     assert feed_url in listed and "Valley News" in listed
     site.routes.pop("/feed.xml")
-    assert newsqa(["feeds", "refresh", *at]) == 1  # a failing feed: a clear line, rc 1
+    assert newsqa(["feeds", "refresh", *at, *local]) == 1  # a failing feed: a clear line, rc 1
     assert "HTTP 404" in capsys.readouterr().err
     assert newsqa(["feeds", "remove", site.url("/other.xml"), *at]) == 1
     assert newsqa(["feeds", "remove", feed_url, *at]) == 0

@@ -136,9 +136,11 @@ def test_deep_json_and_huge_title_do_not_sink_the_good_file(settings, tmp_path):
     assert "good" in outcome.added
     assert any(p.path.endswith("deep.json") and "too deeply" in p.message for p in outcome.errors)
     assert any(p.path.endswith("deep.jsonl") and p.line == 1 for p in outcome.errors)
-    # The long title is cut in the chunks' metadata, so the short article stays one chunk.
-    title_doc = next(r for r in docs(settings).values() if r.title == long_title)
+    # The long title is cut at intake (record and chunks' metadata): the article stays one chunk.
+    title_doc = next(r for r in docs(settings).values() if r.title.startswith("Extraordinarily0"))
     assert title_doc.chunks == 1
+    assert len(title_doc.title) <= settings.max_title_chars and title_doc.title.endswith("…")
+    assert long_title.startswith(title_doc.title[:-1])
     assert good.exists()
 
 

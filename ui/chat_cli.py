@@ -5,6 +5,8 @@ import ipaddress
 import sys
 from pathlib import Path
 
+from index.cli import add_allow_private
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chat", help="open the browser chat (http://127.0.0.1:7860)")
@@ -21,10 +23,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--fetch-host",
         action="append",
         default=[],
-        metavar="HOST",
-        help="let the page follow feeds on this host (repeatable; default: none, the page "
-        "cannot make the server fetch anything)",
+        metavar="HOST[:PORT]",
+        help="let the page follow and refresh feeds on this host (repeatable; no port: 80 "
+        "and 443; default: none, the page cannot make the server fetch anything)",
     )
+    add_allow_private(p)
     p.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
     p.set_defaults(func=cmd_chat)
 

@@ -5,6 +5,7 @@ import sys
 
 from index import offline
 from index.config import IndexSettings
+from index.console import clean
 from index.errors import NewsqaError
 
 
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except NewsqaError as exc:
         # The one place a user's error becomes a line on stderr and an exit code.
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {clean(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -133,21 +133,23 @@ def feed_rows(answerer: Answerer) -> list[list]:
     ]
 
 
+FEEDS_OFF = (
+    "❌ {what} here is off: start the chat with `--fetch-host HOST[:PORT]` for each outlet to "
+    "allow, or use `newsqa feeds add URL` / `newsqa feeds refresh`."
+)
+
+
 def follow_feed(answerer: Answerer, url: str | None) -> UploadReport:
-    """Follow a feed from the page: only on hosts the person running the server allowed
-    (ui_fetch_hosts / --fetch-host), so a page served to others cannot fetch internal URLs."""
+    """Follow a feed from the page: an http(s) URL (never a local file) on a host:port the
+    person running the server allowed (ui_fetch_hosts / --fetch-host)."""
     url = (url or "").strip()
     if not url:
         return UploadReport("Enter a feed URL first.", False)
     hosts = frozenset(h.lower() for h in answerer.settings.ui_fetch_hosts)
     if not hosts:
-        return UploadReport(
-            "❌ Adding feeds here is off: start the chat with `--fetch-host HOST` for each "
-            "outlet to allow, or follow feeds with `newsqa feeds add URL`.",
-            False,
-        )
+        return UploadReport(FEEDS_OFF.format(what="Adding feeds"), False)
     try:
-        added = feeds.add_feeds(url, answerer.settings, allowed_hosts=hosts)
+        added = feeds.follow_urls([url], answerer.settings, allowed_hosts=hosts)
     except NewsqaError as exc:
         return UploadReport(f"❌ {exc}", False)
     names = ", ".join(f"**{f.title or f.url}**" for f in added)
@@ -157,6 +159,10 @@ def follow_feed(answerer: Answerer, url: str | None) -> UploadReport:
 def refresh_feeds(
     answerer: Answerer, on_progress: Callable[[float, str], None] = lambda f, msg: None
 ) -> UploadReport:
+    # The page can make the server fetch only when its operator allowed fetching from it; what
+    # a refresh fetches (items, redirects) never reaches private addresses (index/netguard.py).
+    if not answerer.settings.ui_fetch_hosts:
+        return UploadReport(FEEDS_OFF.format(what="Refreshing feeds"), False)
     start, step = _indexing_progress(on_progress)
     try:
         outcome = feeds.refresh(

@@ -15,7 +15,7 @@ import numpy as np
 from llama_index.core.schema import MetadataMode, TextNode
 
 from index.articles import Article
-from index.dedup import Duplicates, signature, similarity
+from index.dedup import Duplicates, copy_verdict, signature, similarity
 from index.embedding import same_space
 from index.errors import DocumentNotFoundError, NewsqaError
 from index.manifest import DocRecord, Manifest
@@ -223,6 +223,7 @@ class IndexBase(ABC):
         report = BuildReport()
 
         pending: list[tuple[Article, list[TextNode]]] = []
+        bodies: dict[str, str] = {}  # this build's originals (not all stored yet)
 
         def flush() -> None:
             # One embed call for many articles: full batches, and texts of many lengths for the
@@ -248,11 +249,19 @@ class IndexBase(ABC):
                 flush()  # the same id twice in one build: the later one replaces the first
             if dedup:
                 sig = signature(article.body)
-                original = self.duplicates.find(sig, article.doc_id, article.source)
+                original = next(
+                    (
+                        key
+                        for key in self.duplicates.find(sig, article.doc_id, article.source)
+                        if copy_verdict(article.body, self._text_of(key, bodies)) is None
+                    ),
+                    None,
+                )
                 if original is not None:
                     self._record_copy(article, original, sig, report)
                     progress(1)
                     continue
+                bodies[article.doc_id] = article.body
                 queue.extend(self._detach_copies(article.doc_id, sig))
                 self.duplicates.add_original(article.doc_id, sig, article.source)
             try:
@@ -271,6 +280,16 @@ class IndexBase(ABC):
         flush()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _text_of(self, doc_id: str, bodies: dict[str, str]) -> str:
+        """An indexed article's text: its body when this build read it, else its chunks joined
+        (they overlap, so every run of words in the body is inside one of them)."""
+        if doc_id in bodies:
+            return bodies[doc_id]
+        return "\n".join(self._chunk_texts(doc_id))
+
+    def _chunk_texts(self, doc_id: str) -> list[str]:
+        return [n.get_content() for n in self.nodes() if n.ref_doc_id == doc_id]
 
     def _record_copy(self, article: Article, original: str, sig, report: BuildReport) -> None:
         old = self.manifest.documents.get(article.doc_id)

@@ -1,20 +1,28 @@
 """The Milvus backend: chunks, documents and a pointer to the live generation, in Milvus.
 
-- `{name}_meta` holds one row: the live generation and a version id that changes on every save
-  (readers compare it before each question, as the local backend compares CURRENT).
+- `{name}_meta` holds one row, the pointer: the live generation, a version id that changes on
+  every save (readers compare it before each question, as the local backend compares CURRENT),
+  and the committed batch.
 - `{name}_{gen}_chunks`: one row per chunk: its node (text + metadata), dense vector, the
-  engine's own BM25 sparse vector (a BM25 Function over `text` with the English analyzer) and the
-  filter fields `doc_id`, `source`, `day`. Search is `hybrid_search`: dense + BM25 fused by RRF.
-- `{name}_{gen}_docs`: one row per article (its record and MinHash signature), the manifest
-  header (embedding model, chunking), and the full text of near-duplicate copies in parts.
+  engine's own BM25 sparse vector (a BM25 Function over `text` with the English analyzer), the
+  filter fields `doc_id`, `source`, `day`, and the `batch` (build) that wrote it. Search is
+  `hybrid_search`: dense + BM25 fused by RRF.
+- `{name}_{gen}_docs`: one row per article version (its record and MinHash signature, keyed by
+  batch and a hash of the id), the manifest header (embedding model, chunking), and the full
+  text of near-duplicate copies in parts.
 
-A rebuild writes a new generation and switches the pointer when saved; the previous generation
-stays one round for readers. Within a generation writes are the engine's: visible when flushed
-(Strong consistency), not rolled back by `discard` (only unsent rows are dropped).
+Commits are atomic although Milvus has no transactions: every build writes its chunks and records
+under a new batch number, and readers see only batches up to the pointer's committed one. The
+pointer switch is the commit. The rows a commit retires (old versions, removed articles) stay
+hidden by the pointer until deleted right after it, so what search can return is exactly what
+`index list` shows after a kill at any moment; the next writer deletes what a killed build left
+(uncommitted batches, retired rows, a killed rebuild's generation). Row keys are hashes: no
+article id can collide with an internal row or break an expression (ids are quoted in filters).
 `milvus_uri` empty means Milvus Lite (the C++ engine embedded, a file under index_dir; one
 process at a time); "http://host:19530" a Milvus server or cluster.
 """
 
+import hashlib
 import json
 import logging
 import re
@@ -55,9 +63,10 @@ from pymilvus import (  # noqa: E402
 logging.getLogger("pymilvus").setLevel(logging.ERROR)
 
 LITE_FILE = "milvus.db"
-# Rows of the docs collection that are not articles (no article id starts with "#").
+# Rows of the docs collection: the header, and records ("d…") and copy parts ("p…") keyed by
+# batch and a hash of the article id, so no id can reach the header's key.
 HEADER = "#header"
-COPY_PART = "#copy#"
+LAYOUT = 2  # the header's "layout": hashed keys, batches (1: keyed by article id, no batches)
 PART_CHARS = 15_000  # a VARCHAR holds 65,535 bytes: 15k characters fit any script
 VARCHAR_MAX = 65_535
 NO_DAY = -(2**62)
@@ -94,10 +103,15 @@ def connect(settings: IndexSettings) -> MilvusClient:
 
 
 def disconnect(settings: IndexSettings) -> None:
-    """Close this process's client (Milvus Lite stops serving the file)."""
+    """Close this process's client; Milvus Lite stops serving the file, so another process can
+    open it (pymilvus' close leaves the Lite server holding the file until this process ends)."""
     client = _clients.pop(_uri(settings), None)
     if client is not None:
         client.close()
+        if not settings.milvus_uri:
+            from milvus_lite.server_manager import server_manager_instance
+
+            server_manager_instance.release_server(str(lite_path(settings)))
 
 
 def _base_name(settings: IndexSettings) -> str:
@@ -111,18 +125,21 @@ class MilvusIndex(IndexBase):
         settings: IndexSettings,
         client: MilvusClient,
         manifest: Manifest,
-        generation: str,
-        version: str | None,
-        stored: dict[str, str],
+        pointer: dict,
+        stored: "Stored",
         new: bool = False,
     ):
         super().__init__(manifest)
         self.settings = settings
         self.client = client
-        self.generation = generation
-        self.version = version
-        self._stored = stored  # doc_id -> record JSON as in Milvus (to write only changes)
+        self.generation = pointer["generation"]
+        self.version = pointer.get("version")
+        self.committed = int(pointer.get("batch", 0))  # readers see batches up to this one
+        self.retired = Retired.from_pointer(pointer)
+        self.batch = self.committed + 1  # this writer's rows
+        self._stored = stored
         self._pending: list[dict] = []
+        self._rechunked: set[str] = set()  # ids whose chunks this build wrote again or dropped
         self._new = new  # a generation created by this writer and not yet live
 
     # ---- names ---------------------------------------------------------------------------
@@ -158,7 +175,7 @@ class MilvusIndex(IndexBase):
         return cls._load(settings)[0]
 
     @classmethod
-    def _load(cls, settings: IndexSettings) -> tuple[Manifest, dict, dict[str, str]]:
+    def _load(cls, settings: IndexSettings) -> tuple[Manifest, dict, "Stored"]:
         client = connect(settings)
         pointer = cls._pointer(settings, client)
         if pointer is None:
@@ -166,21 +183,34 @@ class MilvusIndex(IndexBase):
                 f"no index in {location(settings)}; build one with: newsqa index build seeds/"
             )
         docs = f"{_base_name(settings)}_{pointer['generation']}_docs"
-        header, stored = None, {}
+        committed = int(pointer.get("batch", 0))
+        removed = set(Retired.from_pointer(pointer).removed)
+        header, stored = None, Stored()
         for batch in _iterate(client, docs, ["doc_id", "record"]):
             for row in batch:
-                if row["doc_id"] == HEADER:
+                key = row["doc_id"]
+                if key == HEADER:
                     header = json.loads(row["record"])
-                elif not row["doc_id"].startswith(COPY_PART):  # not a part of a copy's text
-                    stored[row["doc_id"]] = row["record"]
-        if header is None or header.get("format") != FORMAT:
-            raise IndexFormatError(f"cannot read the index in {location(settings)}: no header")
+                    continue
+                stored.keys.append(key)
+                if key.startswith("d") and _batch_of(key) <= committed:
+                    record = json.loads(row["record"])
+                    doc_id = record["doc_id"]
+                    if doc_id in removed:
+                        continue
+                    old = stored.records.get(doc_id)
+                    if old is None or old["batch"] < record["batch"]:
+                        stored.records[doc_id] = record
+        if header is None or header.get("format") != FORMAT or header.get("layout") != LAYOUT:
+            raise IndexFormatError(
+                f"cannot read the index in {location(settings)}: no header, or one written by "
+                "an older newsqa; rebuild it: newsqa index build PATH... --rebuild"
+            )
+        header.pop("layout")
         documents = {}
-        for doc_id, text in stored.items():
-            record = json.loads(text)
-            record.pop("signature", None)
-            record.pop("parts", None)
-            documents[doc_id] = DocRecord(**record)
+        for doc_id, record in sorted(stored.records.items()):  # by id, as the rows once were
+            fields = {k: v for k, v in record.items() if k not in Stored.EXTRA}
+            documents[doc_id] = DocRecord(**fields)
         return Manifest(documents=documents, **header), pointer, stored
 
     @classmethod
@@ -188,17 +218,50 @@ class MilvusIndex(IndexBase):
         manifest, pointer, stored = cls._load(settings)
         check_embed_model(location(settings), settings.embed_model, manifest)
         client = connect(settings)
-        index = cls(settings, client, manifest, pointer["generation"], pointer["version"], stored)
+        index = cls(settings, client, manifest, pointer, stored)
+        if writable:
+            index._recover(pointer)
         client.load_collection(index.chunks_name)
         return index
 
     @classmethod
     def create(cls, settings: IndexSettings, manifest: Manifest) -> "MilvusIndex":
         client = connect(settings)
-        generation = f"g{uuid.uuid4().hex[:12]}"
-        index = cls(settings, client, manifest, generation, None, {}, new=True)
+        pointer = {"generation": f"g{uuid.uuid4().hex[:12]}", "batch": 0}
+        index = cls(settings, client, manifest, pointer, Stored(), new=True)
+        old = cls._pointer(settings, client)
+        if old is not None:  # a killed rebuild's generation goes before a new one starts
+            index._drop_stray_generations(old)
         index._create_collections()
         return index
+
+    def _recover(self, pointer: dict) -> None:
+        """What a killed writer left: the deletes its commit retired, rows of batches it never
+        committed, generations of a rebuild it never switched to. Only the writer (under the
+        writer lock) cleans; readers never see any of it (the pointer hides it)."""
+        self._drop_stray_generations(pointer)
+        if self.retired:
+            self._delete_retired(self.retired, self.committed)
+            self._write_pointer(retired=Retired())
+        self.client.delete(self.chunks_name, filter=f"batch > {self.committed}")
+        live = {_record_key(d, r["batch"]) for d, r in self._stored.records.items()}
+        live |= {
+            _part_key(d, r["batch"], n)
+            for d, r in self._stored.records.items()
+            for n in range(r.get("parts", 0))
+        }
+        dead = [k for k in self._stored.keys if k not in live]
+        if dead:
+            self.client.delete(self.docs_name, ids=dead)
+        self._stored.keys = sorted(live)
+
+    def _drop_stray_generations(self, pointer: dict) -> None:
+        keep = {pointer.get("generation"), pointer.get("previous")}
+        prefix = f"{_base_name(self.settings)}_"
+        for name in self.client.list_collections():
+            match = re.fullmatch(re.escape(prefix) + r"(g[0-9a-f]{12})_(chunks|docs)", name)
+            if match and match.group(1) not in keep and match.group(1) != self.generation:
+                self.client.drop_collection(name)
 
     def _create_collections(self) -> None:
         c = self.client
@@ -217,6 +280,8 @@ class MilvusIndex(IndexBase):
         schema = c.create_schema(auto_id=False)
         schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=128)
         schema.add_field("doc_id", DataType.VARCHAR, max_length=2048)
+        schema.add_field("nid", DataType.VARCHAR, max_length=2200)  # the node's own id
+        schema.add_field("batch", DataType.INT64)  # the build that wrote it (see module doc)
         schema.add_field("source", DataType.VARCHAR, max_length=1024)
         schema.add_field("day", DataType.INT64)
         schema.add_field(
@@ -245,12 +310,13 @@ class MilvusIndex(IndexBase):
         params.add_index("dense", index_type=self.settings.milvus_index_type, metric_type="IP")
         params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         params.add_index("doc_id", index_type="INVERTED")
+        params.add_index("batch", index_type="INVERTED")
         c.create_collection(
             self.chunks_name, schema=schema, index_params=params, consistency_level="Strong"
         )
 
         schema = c.create_schema(auto_id=False)
-        schema.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=2200)
+        schema.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=128)  # a key
         schema.add_field("record", DataType.VARCHAR, max_length=VARCHAR_MAX)
         schema.add_field("v", DataType.FLOAT_VECTOR, dim=2)
         params = c.prepare_index_params()
@@ -277,7 +343,9 @@ class MilvusIndex(IndexBase):
             day = meta.get("published_day")
             self._pending.append(
                 {
-                    "key": node.node_id,
+                    "key": _chunk_key(node.node_id, self.batch),
+                    "nid": node.node_id,
+                    "batch": self.batch,
                     "doc_id": node.ref_doc_id or meta.get("doc_id", ""),
                     "source": meta.get("source") or "",
                     "day": NO_DAY if day is None else int(day),
@@ -294,18 +362,37 @@ class MilvusIndex(IndexBase):
             self.client.insert(self.chunks_name, self._pending[i : i + INSERT_BATCH])
         self._pending = []
 
+    def _chunk_texts(self, doc_id: str) -> list[str]:
+        self._flush()
+        expr = f"doc_id == {_quote(doc_id)} and (batch == {self.batch} or ({self._visible()}))"
+        return [
+            row["text"]
+            for batch in _iterate(self.client, self.chunks_name, ["text"], expr)
+            for row in batch
+        ]
+
     def _delete_chunks(self, doc_id: str) -> None:
+        # Rows of this build go now (nobody sees them); committed ones are retired at the commit.
         self._pending = [row for row in self._pending if row["doc_id"] != doc_id]
-        self.client.delete(self.chunks_name, filter=f"doc_id == {_quote(doc_id)}")
+        self.client.delete(
+            self.chunks_name, filter=f"doc_id == {_quote(doc_id)} and batch == {self.batch}"
+        )
+        self._rechunked.add(doc_id)
+
+    def _visible(self) -> str:
+        """The chunks readers may see: committed batches, minus what the last commit retired
+        and has not deleted yet."""
+        return self.retired.hide(f"batch <= {self.committed}", self.committed)
 
     def chunk_count(self) -> int:
-        self._flush()
-        rows = self.client.query(self.chunks_name, filter="", output_fields=["count(*)"])
+        rows = self.client.query(
+            self.chunks_name, filter=self._visible(), output_fields=["count(*)"]
+        )
         return int(rows[0]["count(*)"])
 
     def nodes(self) -> list[TextNode]:
         out = []
-        for batch in _iterate(self.client, self.chunks_name, ["node"]):
+        for batch in _iterate(self.client, self.chunks_name, ["node"], self._visible()):
             out += [TextNode.from_json(row["node"]) for row in batch]
         return out
 
@@ -320,7 +407,7 @@ class MilvusIndex(IndexBase):
         top_k: int,
         filters: SearchFilters | None = None,
     ) -> list[Hit]:
-        expr = self._expr(filters)
+        expr = " and ".join(e for e in (self._visible(), self._expr(filters)) if e)
         dense = AnnSearchRequest(
             [query_vec], "dense", {"metric_type": "IP"}, limit=dense_k, expr=expr
         )
@@ -361,7 +448,8 @@ class MilvusIndex(IndexBase):
         return hits
 
     def vector(self, node_id: str) -> list[float] | None:
-        rows = self.client.get(self.chunks_name, ids=[node_id], output_fields=["dense"])
+        expr = f"nid == {_quote(node_id)} and {self._visible()}"
+        rows = self.client.query(self.chunks_name, filter=expr, output_fields=["dense"])
         return list(rows[0]["dense"]) if rows else None
 
     def _expr(self, filters: SearchFilters | None) -> str:
@@ -384,19 +472,20 @@ class MilvusIndex(IndexBase):
         dups = Duplicates()
         parts: dict[str, list[tuple[int, str]]] = {}
         # Only the rows holding copies' texts: the records were read at open.
-        only_parts = f"doc_id like {_quote(COPY_PART + '%')}"
-        for batch in _iterate(self.client, self.docs_name, ["doc_id", "record"], only_parts):
+        for batch in _iterate(
+            self.client, self.docs_name, ["doc_id", "record"], 'doc_id like "p%"'
+        ):
             for row in batch:
-                n, doc_id = row["doc_id"][len(COPY_PART) :].split("#", 1)
-                parts.setdefault(doc_id, []).append((int(n), row["record"]))
-        for doc_id, text in self._stored.items():
-            record = json.loads(text)
+                head, _, n = row["doc_id"].rpartition(":")
+                parts.setdefault(head, []).append((int(n), row["record"]))
+        for doc_id, record in self._stored.records.items():
             sig = record.get("signature")
             if sig is None or doc_id not in self.manifest.documents:
                 continue
             sig = np.asarray(sig, dtype=np.uint64)
-            if record.get("duplicate_of") and doc_id in parts:
-                blob = "".join(p for _, p in sorted(parts[doc_id]))
+            head = _part_key(doc_id, record["batch"], 0).rpartition(":")[0]
+            if record.get("duplicate_of") and head in parts:
+                blob = "".join(p for _, p in sorted(parts[head]))
                 dups.add_copy(Article(**json.loads(blob)), sig)
             elif not record.get("duplicate_of"):
                 dups.add_original(doc_id, sig, record.get("source"))
@@ -404,35 +493,36 @@ class MilvusIndex(IndexBase):
 
     def save(self, flat_max: int | None = None) -> None:
         self._flush()
+        batch = self.batch
         copies = self._dups.copies if self._dups is not None else {}
-        current, blobs = {}, {}
+        records, rows = {}, []
         for doc_id, rec in self.manifest.documents.items():
-            record = asdict(rec)
-            old = json.loads(self._stored[doc_id]) if doc_id in self._stored else {}
+            old = self._stored.records.get(doc_id, {})
+            record = {**asdict(rec), "doc_id": doc_id, "batch": batch}
             sig = self._dups.signatures.get(doc_id) if self._dups is not None else None
             record["signature"] = [int(x) for x in sig] if sig is not None else old.get("signature")
+            blob = None
             if rec.duplicate_of and doc_id in copies:
-                blobs[doc_id] = json.dumps(asdict(copies[doc_id]), ensure_ascii=False)
-                record["parts"] = -(-len(blobs[doc_id]) // PART_CHARS)
+                blob = json.dumps(asdict(copies[doc_id]), ensure_ascii=False)
+                record["parts"] = -(-len(blob) // PART_CHARS)
+                record["text_hash"] = _hash(blob)
             elif rec.duplicate_of:
                 record["parts"] = old.get("parts", 0)
-            current[doc_id] = json.dumps(record, ensure_ascii=False)
-        rows, stale = [], []
-        for doc_id, text in current.items():
-            if self._stored.get(doc_id) == text:
+                record["text_hash"] = old.get("text_hash")
+            if old and {**old, "batch": batch} == record and doc_id not in self._rechunked:
+                records[doc_id] = old  # unchanged: its row (and parts) stay as they are
                 continue
-            rows.append({"doc_id": doc_id, "record": text, "v": [0.0, 0.0]})
-            if doc_id in self._stored:
-                stale += _part_ids(doc_id, json.loads(self._stored[doc_id]).get("parts", 0))
-            if doc_id in blobs:
-                rows += _parts(doc_id, blobs[doc_id])
-        for doc_id, text in self._stored.items():
-            if doc_id not in current:
-                stale += [doc_id, *_part_ids(doc_id, json.loads(text).get("parts", 0))]
-        if stale:
-            self.client.delete(self.docs_name, ids=stale)
+            if rec.duplicate_of and blob is None and record["parts"]:
+                blob = self._copy_blob(doc_id, old)  # the copy's text moves to this batch
+            records[doc_id] = record
+            rows.append(
+                {"doc_id": _record_key(doc_id, batch), "record": json.dumps(record), "v": [0, 0]}
+            )
+            if blob is not None:
+                rows += _parts(doc_id, batch, blob)
         header = {k: v for k, v in vars(self.manifest).items() if k != "documents"}
         header["versions"] = library_versions()
+        header["layout"] = LAYOUT
         header["vector_index"] = {
             "engine": f"Milvus {self.settings.milvus_index_type} inner product + BM25 in the "
             f"engine, hybrid search fused by RRF ({location(self.settings)})"
@@ -441,20 +531,60 @@ class MilvusIndex(IndexBase):
         rows.append({"doc_id": HEADER, "record": json.dumps(header), "v": [0.0, 0.0]})
         for i in range(0, len(rows), INSERT_BATCH):
             self.client.upsert(self.docs_name, rows[i : i + INSERT_BATCH])
-        self._stored = current
-        # The switch: readers see the new generation and version from here on.
+        retired = Retired(
+            replaced=sorted(d for d in self._rechunked if d in records),
+            removed=sorted(d for d in self._stored.records if d not in records),
+        )
+        # The commit: readers see this batch, and no longer what it retired, from here on.
         old = self._pointer(self.settings, self.client)
         self.version = uuid.uuid4().hex
-        pointer = {"generation": self.generation, "version": self.version}
-        if old and old["generation"] != self.generation:
+        self.committed, self.retired = batch, retired
+        self._write_pointer(old=old, retired=retired)
+        self._new = False
+        # Then the retired rows go; a kill in between is finished by the next writer.
+        self._delete_retired(retired, batch)
+        live = {k for d, r in records.items() for k in _row_keys(d, r)}
+        stale = [k for k in self._stored.keys if k not in live]
+        if stale:
+            self.client.delete(self.docs_name, ids=stale)
+        self._stored = Stored(records=records, keys=sorted(live))
+        if retired:
+            self.retired = Retired()
+            self._write_pointer(retired=self.retired)
+        self._rechunked.clear()
+        self.batch = batch + 1
+        self.client.load_collection(self.chunks_name)
+
+    def _copy_blob(self, doc_id: str, old: dict) -> str | None:
+        keys = [_part_key(doc_id, old["batch"], n) for n in range(old.get("parts", 0))]
+        rows = self.client.get(self.docs_name, ids=keys, output_fields=["doc_id", "record"])
+        by_key = {row["doc_id"]: row["record"] for row in rows}
+        return "".join(by_key[k] for k in keys) if all(k in by_key for k in keys) else None
+
+    def _delete_retired(self, retired: "Retired", batch: int) -> None:
+        if retired.replaced:
+            ids = _quote(retired.replaced)
+            self.client.delete(self.chunks_name, filter=f"doc_id in {ids} and batch < {batch}")
+        if retired.removed:
+            self.client.delete(self.chunks_name, filter=f"doc_id in {_quote(retired.removed)}")
+
+    def _write_pointer(self, old: dict | None = None, retired: "Retired | None" = None) -> None:
+        pointer = {
+            "generation": self.generation,
+            "version": self.version,
+            "batch": self.committed,
+            **(retired or self.retired).to_pointer(),
+        }
+        if old is None:
+            old = self._pointer(self.settings, self.client) or {}
+            pointer["previous"] = old.get("previous")
+        elif old.get("generation") not in (None, self.generation):
             pointer["previous"] = old["generation"]  # kept one round for readers
             self._drop_generation(old.get("previous"))
-        elif old:
+        else:
             pointer["previous"] = old.get("previous")
         meta_row = {"id": "current", "value": json.dumps(pointer), "v": [0.0, 0.0]}
         self.client.upsert(self._meta(self.settings), [meta_row])
-        self._new = False
-        self.client.load_collection(self.chunks_name)
 
     def _drop_generation(self, generation: str | None) -> None:
         if not generation or generation == self.generation:
@@ -472,15 +602,82 @@ class MilvusIndex(IndexBase):
             self._new = False
 
 
-def _parts(doc_id: str, blob: str) -> list[dict]:
+class Stored:
+    """The docs collection as read at open: each article's live record, and every row key."""
+
+    EXTRA = (
+        "doc_id",
+        "batch",
+        "signature",
+        "parts",
+        "text_hash",
+    )  # record fields that are not DocRecord's
+
+    def __init__(self, records: dict[str, dict] | None = None, keys: list[str] | None = None):
+        self.records = records or {}
+        self.keys = keys or []
+
+
+class Retired:
+    """What a commit retires: the older chunks of articles it wrote again, and every row of
+    articles it removed. Hidden from readers by the pointer until deleted."""
+
+    def __init__(self, replaced: list[str] | None = None, removed: list[str] | None = None):
+        self.replaced, self.removed = replaced or [], removed or []
+
+    def __bool__(self) -> bool:
+        return bool(self.replaced or self.removed)
+
+    @classmethod
+    def from_pointer(cls, pointer: dict) -> "Retired":
+        return cls(pointer.get("replaced"), pointer.get("removed"))
+
+    def to_pointer(self) -> dict:
+        return {"replaced": self.replaced, "removed": self.removed}
+
+    def hide(self, expr: str, batch: int) -> str:
+        """`expr` without the retired rows (Milvus Lite has no `not (…)`: written with `or`)."""
+        if self.replaced:
+            expr += f" and (doc_id not in {_quote(self.replaced)} or batch >= {batch})"
+        if self.removed:
+            expr += f" and doc_id not in {_quote(self.removed)}"
+        return expr
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+def _record_key(doc_id: str, batch: int) -> str:
+    return f"d{batch:012d}:{_hash(doc_id)}"
+
+
+def _part_key(doc_id: str, batch: int, n: int) -> str:
+    return f"p{batch:012d}:{_hash(doc_id)}:{n}"
+
+
+def _chunk_key(node_id: str, batch: int) -> str:
+    return f"{batch:012d}:{_hash(node_id)}"
+
+
+def _batch_of(key: str) -> int:
+    return int(key[1:13])
+
+
+def _row_keys(doc_id: str, record: dict) -> list[str]:
+    batch = record["batch"]
+    return [_record_key(doc_id, batch)] + [
+        _part_key(doc_id, batch, n) for n in range(record.get("parts", 0))
+    ]
+
+
+def _parts(doc_id: str, batch: int, blob: str) -> list[dict]:
     """A copy's full text (to index it if its original goes) in rows a VARCHAR can hold."""
     chunks = [blob[i : i + PART_CHARS] for i in range(0, len(blob), PART_CHARS)]
-    ids = _part_ids(doc_id, len(chunks))
-    return [{"doc_id": i, "record": c, "v": [0.0, 0.0]} for i, c in zip(ids, chunks, strict=True)]
-
-
-def _part_ids(doc_id: str, n: int) -> list[str]:
-    return [f"{COPY_PART}{n_}#{doc_id}" for n_ in range(n)]
+    return [
+        {"doc_id": _part_key(doc_id, batch, n), "record": c, "v": [0.0, 0.0]}
+        for n, c in enumerate(chunks)
+    ]
 
 
 def _iterate(client: MilvusClient, name: str, fields: list[str], expr: str = ""):
@@ -493,5 +690,7 @@ def _iterate(client: MilvusClient, name: str, fields: list[str], expr: str = "")
         yield batch
 
 
-def _quote(value: str) -> str:
+def _quote(value: str | list[str]) -> str:
+    """A string (or list) literal for a Milvus expression: Milvus Lite 2.5 has no filter
+    templates; JSON's escaping of quotes and backslashes is what its parser reads."""
     return json.dumps(value, ensure_ascii=False)
