@@ -8,8 +8,8 @@ The threshold and shingle size come from bench/duplicates.py (README › Feeds).
 
 A similar signature only nominates an original. It is a copy only when nothing it says would be
 lost (`copy_verdict`): both outlets are known, it has no passage of its own (a different story
-sharing a long editor's note with another is kept), and no number the original lacks (a
-correction "the toll is 31" of a report saying 12 is kept).
+sharing a long editor's note with another is kept), and no figure given differently where the
+original has one (a correction "the toll was corrected to 31" of a report saying 12 is kept).
 """
 
 import json
@@ -40,7 +40,7 @@ _NUMBER = re.compile(r"\d+")
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
-    words = _WORD.findall(text.lower())
+    words = _words(text)
     if len(words) <= size:
         return {" ".join(words).encode("utf-8")} if words else set()
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}

@@ -244,12 +244,7 @@ class MilvusIndex(IndexBase):
             self._delete_retired(self.retired, self.committed)
             self._write_pointer(retired=Retired())
         self.client.delete(self.chunks_name, filter=f"batch > {self.committed}")
-        live = {_record_key(d, r["batch"]) for d, r in self._stored.records.items()}
-        live |= {
-            _part_key(d, r["batch"], n)
-            for d, r in self._stored.records.items()
-            for n in range(r.get("parts", 0))
-        }
+        live = {k for d, r in self._stored.records.items() for k in _row_keys(d, r)}
         dead = [k for k in self._stored.keys if k not in live]
         if dead:
             self.client.delete(self.docs_name, ids=dead)
@@ -556,7 +551,7 @@ class MilvusIndex(IndexBase):
         self.client.load_collection(self.chunks_name)
 
     def _copy_blob(self, doc_id: str, old: dict) -> str | None:
-        keys = [_part_key(doc_id, old["batch"], n) for n in range(old.get("parts", 0))]
+        keys = _row_keys(doc_id, old)[1:]  # its parts
         rows = self.client.get(self.docs_name, ids=keys, output_fields=["doc_id", "record"])
         by_key = {row["doc_id"]: row["record"] for row in rows}
         return "".join(by_key[k] for k in keys) if all(k in by_key for k in keys) else None
