@@ -41,6 +41,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c.add_argument("b", type=Path)
     c.set_defaults(func=cmd_compare)
 
+    k = esub.add_parser(
+        "check-gold", help="check a gold set's answers and quotes against its articles"
+    )
+    k.add_argument("--gold", type=Path, required=True, help="gold JSONL (see eval/gold.py)")
+    k.add_argument(
+        "--articles", type=Path, required=True, help="the articles it was written on (JSONL)"
+    )
+    k.set_defaults(func=cmd_check_gold)
+
     m = esub.add_parser("import-multihop", help="convert MultiHop-RAG to articles + gold JSONL")
     m.add_argument("--corpus", type=Path, required=True, help="corpus.json")
     m.add_argument("--queries", type=Path, required=True, help="MultiHopRAG.json")
@@ -48,6 +57,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--out", type=Path, required=True, help="folder for articles.jsonl and gold.jsonl"
     )
     m.set_defaults(func=cmd_import_multihop)
+
+
+def cmd_check_gold(args: argparse.Namespace) -> int:
+    from eval.gold import GoldError, load_gold
+    from eval.gold_check import check_gold
+
+    try:
+        items = load_gold(args.gold)
+        problems = check_gold(items, args.articles)
+    except (GoldError, ValueError) as exc:
+        err.print(f"error: {clean(str(exc))}", style="red")
+        return 2
+    for p in problems:
+        err.print(f"{args.gold}: {p.item_id}: {clean(p.message)}", style="red")
+    kinds: dict[str, int] = {}
+    for item in items:
+        kinds[item.type] = kinds.get(item.type, 0) + 1
+    summary = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+    print(f"{len(items)} items ({summary}); {len(problems)} problems")
+    return 1 if problems else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -10,29 +11,18 @@ from datetime import date, timedelta
 from index.backends.base import IndexBase
 from index.builder import embedder_for, open_index
 from index.errors import BadInputError
-from qa.candidates import (
-    Candidate,
-    answer_candidates,
-    choice_grammar,
-    choice_instruction,
-    full_form,
-    outvoted,
-    wants_full_name,
-)
-from qa.citations import Verified, is_refusal, past_sentence_limit, verify
+from qa.citations import past_sentence_limit, verify
 from qa.evidence import Evidence, rank_by_evidence, select_evidence
-from qa.extractive import quote_answer
+from qa.fallbacks import Drafted, fallbacks, run_fallbacks
 from qa.llms import ChatLLM, load_llm
-from qa.outcome import asks_outcome, only_announces
 from qa.prompts import (
     GRAMMARS,
-    NO_REFUSAL,
     REFUSAL_TEXT,
     answer_messages,
     answer_openings,
     rewrite_messages,
 )
-from qa.question import QuestionPlan, plan_question, source_aliases
+from qa.question import QuestionPlan, plan_question
 from qa.retrieval import Request, Retriever
 from qa.settings import QASettings
 from qa.types import Answer, Passage, RetrievalFilters, Timings, Turn
@@ -109,6 +99,18 @@ class Answerer:
 
     def _indexed_sources(self) -> list[str]:
         return sorted({r.source for r in self.index.documents().values() if r.source})
+
+    def _outlets_line(self, shown: int = 8) -> str:
+        """Which outlets the index does have (most articles first), so the user can ask again
+        about one of them."""
+        counts = Counter(r.source for r in self.index.documents().values() if r.source)
+        if not counts:
+            return "No indexed article names its outlet."
+        names = [name for name, _ in counts.most_common(shown)]
+        more = len(counts) - len(names)
+        return f"The articles are from {', '.join(names)}" + (
+            f" and {more} more outlets." if more > 0 else "."
+        )
 
     @property
     def llm(self) -> ChatLLM:
@@ -230,65 +232,37 @@ class Answerer:
             # "according to Bloomberg" with no Bloomberg article: the articles cannot say.
             names = " or ".join(plan.unknown_sources)
             notes.append(f"refused before the LLM: no indexed article is from {names}")
-            yield finish(f"{REFUSAL_TEXT[:-1]}: none of them is from {names}.", True)
+            yield finish(
+                f"{REFUSAL_TEXT[:-1]}: none of them is from {names}. {self._outlets_line()}",
+                True,
+            )
             return
         # Nothing close enough: do not let the model improvise from unrelated passages.
         if not passages or max(p.similarity for p in passages) < self.settings.min_relevance:
             notes.append("refused before the LLM: no passage close enough")
             yield finish(REFUSAL_TEXT, True)
             return
+        joins = Drafted(plan, standalone, evidence, [], "").joins
+        # A one-part yes/no question may be refused; a comparison of articles gets a verdict.
+        prompt_kind = "yes_no_or_refuse" if plan.kind == "yes_no" and not joins else plan.kind
         messages = answer_messages(
-            question if not history else standalone, evidence, history, plan.kind
+            question if not history else standalone, evidence, history, prompt_kind
         )
         raw = ""
         s = self.settings
         grammar = GRAMMARS.get(plan.kind)
         if plan.kind == "yes_no":
-            grammar = self._verdict_grammar(messages, notes) or grammar
+            grammar = self._verdict_grammar(messages, notes, may_refuse=not joins) or grammar
         for piece in self._draft(messages, grammar):
             raw += piece
             yield piece
         t3 = time.perf_counter()
         timings.generate_s = t3 - t2
-        verified = verify(raw, evidence, standalone, plan.kind)
-        # Only for a question that joins several articles (several outlets or parts): there the
-        # answer is the name they share, and a refusal is the 1.5B model failing to join them.
-        # A one-part "Who is the prime minister of Qatar?" is left to the model's refusal.
-        joins = len(plan.facets) >= 2 or len(plan.sources) >= 2
-        if plan.kind == "entity" and s.entity_choice and joins:
-            candidates = self.shared_names(evidence, standalone)
-            # Refused, or named no name three articles give while another is: the pick.
-            why = None
-            if verified.refused:
-                why = "LLM refused"
-            elif outvoted(verified.text, candidates):
-                why = f"answer {raw.strip()!r} outvoted"
-            chosen = why and self.choose_entity(messages, evidence, standalone, candidates, why)
-            # A pick the answer already names changes nothing.
-            if chosen and not verified.refused and chosen.text.split(" [")[0] in verified.text:
-                chosen = None
-            if chosen:
-                verified = replace(chosen, notes=verified.notes + chosen.notes)
-        # A one-part question the model refused while unsure gets a second look. Not a joining
-        # one: on the MultiHop-RAG dev data a pushed answer there described one article's story
-        # (after the pick, 4 more of the 20 null questions the model refused were answered, and
-        # 1 of 19 answerable ones gained).
-        if verified.refused and plan.kind != "yes_no" and not joins and is_refusal(raw):
-            second = self.second_look(messages, evidence, standalone, plan.kind, notes)
-            if second is not None:
-                verified = replace(second, notes=verified.notes + second.notes)
-        # A quote answers a "what/who/why" question; it is not a yes/no verdict.
-        if (
-            verified.refused
-            and plan.kind != "yes_no"
-            and s.quote_min_score
-            and (quoted := quote_answer(evidence, s.quote_min_score))
-        ):
-            verified = replace(quoted, notes=verified.notes + quoted.notes)
-        if not verified.refused and asks_outcome(standalone) and only_announces(verified.citations):
-            note = "refused: the question asks how an event turned out; the cited sentences "
-            note += "only announce it"
-            verified = replace(verified, refused=True, notes=(*verified.notes, note))
+        drafted = Drafted(plan, standalone, evidence, messages, raw)
+        # A one-part yes/no question's verdict stands only with its reason supported; one that
+        # compares articles may stand on the sentences it cites (MultiHop-RAG's comparisons).
+        verified = verify(raw, evidence, standalone, plan.kind, verdict_on_cited=drafted.joins)
+        verified = run_fallbacks(fallbacks(self.llm, s, self._sources), drafted, verified)
         timings.verify_s = time.perf_counter() - t3
         if verified.refused:
             yield finish(REFUSAL_TEXT, True, verified, raw=raw)
@@ -306,93 +280,27 @@ class Answerer:
             if past_sentence_limit(text):
                 break
 
-    def second_look(
-        self,
-        messages: list[dict],
-        evidence: list[Evidence],
-        question: str,
-        kind: str,
-        notes: list[str],
-    ) -> Verified | None:
-        """The model refused, but was it sure? The 1.5B model refuses questions worded unlike
-        the article though the answer is among its sentences; then its refusal is a close call.
-        Below the calibrated log-probability it is asked again with the refusal ruled out (a
-        grammar), and that answer must pass the verifier like any other."""
-        if not self.settings.second_look:
-            return None
-        limit = self.settings.second_look_below
-        logprob = self.llm.reply_logprob(messages, REFUSAL_TEXT)
-        if logprob is None or logprob >= limit:
-            if logprob is not None:
-                notes.append(f"refusal log-prob {logprob:.2f} >= {limit:g}: refusal stands")
-            return None
-        raw = "".join(self._draft(messages, NO_REFUSAL))
-        verified = verify(raw, evidence, question, kind, strict=True)
-        note = f"refusal log-prob {logprob:.2f} < {limit:g}: asked again, {raw.strip()!r}"
-        notes.append(note)
-        if verified.refused:
-            notes.extend(verified.notes)
-            return None
-        return verified
-
-    def _verdict_grammar(self, messages: list[dict], notes: list[str]) -> str | None:
+    def _verdict_grammar(
+        self, messages: list[dict], notes: list[str], may_refuse: bool = False
+    ) -> str | None:
         """Decide Yes or No from the model's own log-odds against a calibrated threshold, then
         let it give the reason for that verdict. The 1.5B model leans to "Yes" (on the
-        MultiHop-RAG dev sample it said Yes to 22 of 33 questions whose answer is No)."""
+        MultiHop-RAG dev sample it said Yes to 22 of 33 questions whose answer is No). When
+        `may_refuse` and the model would rather open with the refusal than with that verdict,
+        the grammar lets it refuse."""
         margin = self.llm.preference(messages, "Yes", "No")
         if margin is None:
             return None
         threshold = self.settings.yes_no_threshold
         verdict = "Yes" if margin > threshold else "No"
         notes.append(f"verdict {verdict}: Yes-No log-odds {margin:.2f}, threshold {threshold:g}")
+        if may_refuse:
+            opening = REFUSAL_TEXT.split()[0]  # "The"
+            refuse = self.llm.preference(messages, opening, verdict)
+            if refuse is not None and refuse > self.settings.yes_no_refusal_margin:
+                notes.append(f"refusal preferred to {verdict}: log-odds {refuse:.2f}")
+                return f'root ::= "{REFUSAL_TEXT}"'
         return f'root ::= "{verdict}, " [^\\n]+'
-
-    def shared_names(self, evidence: list[Evidence], question: str) -> list[Candidate]:
-        """The names the evidence repeats across articles, most articles first: a name only one
-        article gives cannot be what several articles have in common."""
-        outlets = tuple(a for s in self._sources for a in (s, *source_aliases(s)))
-        return [c for c in answer_candidates(evidence, question, outlets) if c.articles >= 2]
-
-    def choose_entity(
-        self,
-        messages: list[dict],
-        evidence: list[Evidence],
-        question: str,
-        candidates: list[Candidate],
-        why: str,
-    ) -> Verified | None:
-        """Let the LLM pick among the names the evidence repeats (a grammar allows only those
-        or "none"), then verify the pick like any answer. The prompt's evidence prefix is
-        unchanged, so llama.cpp reuses its cache: only the added line is read. `why` the pick
-        was asked for goes into its note."""
-        if not candidates:
-            return None
-        asked = [*messages[:-1], dict(messages[-1])]
-        asked[-1]["content"] += choice_instruction(candidates)
-        reply = "".join(self.llm.stream(asked, 16, 0.0, grammar=choice_grammar(candidates)))
-        picked = next((c for c in candidates if c.name == reply.strip()), None)
-        if picked is None:
-            return None
-        per_article: dict[str, int] = {}
-        for i in picked.sentences:  # its best sentence in each article, up to three
-            per_article.setdefault(evidence[i].passage.doc_id, i)
-        marks = "".join(f"[{evidence[i].n}]" for i in list(per_article.values())[:3])
-        verified = verify(f"{picked.name} {marks}.", evidence, question, "entity")
-        note = f"{why}; picked {picked.name!r} from {[c.name for c in candidates]}"
-        if verified.refused:
-            return None
-        # The sentences may give a surname only, the passages they come from the whole name
-        # ("Sam Altman"): the answer is written as the articles write it.
-        read = {e.passage.node_id: e.passage.text for e in evidence}
-        name = (
-            full_form(picked.name, list(read.values()))
-            if wants_full_name(question)
-            else picked.name
-        )
-        if name != picked.name:
-            note += f", written {name!r} as its passages do"
-            verified = replace(verified, text=verified.text.replace(picked.name, name, 1))
-        return replace(verified, notes=(note, *verified.notes))
 
     def ask(self, question: str, history: list[Turn] | None = None, **kwargs) -> Answer:
         *_, answer = self.stream(question, history, **kwargs)

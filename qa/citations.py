@@ -17,6 +17,8 @@ from qa.textmatch import (
     content_stems,
     entity_stems,
     split_sentences,
+    stem,
+    words,
 )
 from qa.types import Citation
 
@@ -70,6 +72,9 @@ def is_refusal(text: str) -> bool:
 
 # "U. S." (the model sometimes spaces an initialism) would split into sentences "The U." and "S. …".
 SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
+# The evidence lines read "[3] (The Roar | Sports Writers Blog, 2023-10-28) Handre Pollard …";
+# a draft that copies the head "(Outlet, date)" means the sentence after it, not the outlet.
+EVIDENCE_HEAD = re.compile(r"^\(?[^()\[\]\n]{0,80}?,\s*\d{4}-\d{2}-\d{2}\)\s*")
 # The entity prompt asks for "the short answer" first; some replies announce it.
 ANNOUNCED = re.compile(r"^\s*(?:the )?short answer(?: is)?\s*:?\s*", re.I)
 
@@ -91,7 +96,7 @@ def split_claims(answer: str) -> list[Claim]:
             claims[-1] = Claim(claims[-1].text, claims[-1].cited + moved)
             piece = piece[lead.end() :]
         cited = tuple(int(n) for group in MARKER.findall(piece) for n in group.split(","))
-        body = MARKER.sub("", piece).strip()
+        body = EVIDENCE_HEAD.sub("", MARKER.sub("", piece).strip()).strip()
         if not re.search(r"[A-Za-z0-9]", body.strip(".!? ")) or META_SENTENCE.match(body):
             # "[2]." alone or "This is stated in passage [2].": the marker belongs to the claim before.
             if claims and cited:
@@ -123,22 +128,64 @@ class Premise:
     # answer the model was pushed to give: "Zelensky asked Trump for an apology" cites a
     # sentence about Trump's demand, without Zelensky).
     strict: bool = False
+    asks_outlet: bool = False  # "Which outlet reported …?": an outlet's name is the answer
+    # What a "how many/how much" question counts or prices; the cited sentences must speak of
+    # it (one stem of each group), not give a neighbouring figure.
+    focus: tuple[frozenset[str], ...] = ()
 
     @classmethod
     def of(cls, question: str, strict: bool = False) -> "Premise":
-        return cls(frozenset(content_stems(question)), frozenset(entity_stems(question)), strict)
+        return cls(
+            frozenset(content_stems(question)),
+            frozenset(entity_stems(question)),
+            strict,
+            bool(ASKS_OUTLET.search(question)),
+            question_focus(question),
+        )
+
+
+HOW_MANY = re.compile(r"\bhow\s+many\s+([A-Za-z][\w'’-]*)", re.I)
+HOW_MUCH = re.compile(r"\bhow\s+much\b", re.I)
+# Counted things too general to be missing from a sentence that answers ("How many people
+# watched?" -> "27 million viewers").
+GENERIC_COUNTS = frozenset(
+    "people persons times days weeks months hours minutes fans users customers members".split()
+)
+# What a "how much" question prices, as groups of words that say the same (an article's
+# "posted net income" answers "how much did they earn"); its figure must be that kind.
+MONEY_KINDS = (
+    "cost costs costing price priced budget spend spends spent spending pay pays paid charge "
+    "charges charged fee fees",
+    "earn earns earned earning earnings income profit profits revenue revenues salary "
+    "salaries sales",
+    "raise raises raised raising funding fund funded round invest invested investment",
+)
+
+
+def question_focus(question: str) -> tuple[frozenset[str], ...]:
+    """The stems a "how many/how much" question's answer must be about (empty: no check)."""
+    counted = HOW_MANY.search(question)
+    if counted:
+        noun = counted.group(1).lower()
+        return () if noun in GENERIC_COUNTS else (frozenset(content_stems(noun)),)
+    if not HOW_MUCH.search(question):
+        return ()
+    asked = content_stems(question)
+    groups = [frozenset(content_stems(g)) for g in MONEY_KINDS]
+    return tuple(g for g in groups if g & asked)
 
 
 def _said(evidence: list[Evidence]) -> set[str]:
     """Content stems of the sentences themselves."""
-    return set().union(*(content_stems(e.text) for e in evidence))
+    return set().union(*(content_stems(e.text, parts=True) for e in evidence))
 
 
 def _have(evidence: list[Evidence], said: set[str] | None = None) -> set[str]:
     """What the sentences say, with their articles' titles and outlets."""
     found = set(_said(evidence) if said is None else said)
     for e in evidence:
-        found |= content_stems(e.passage.title or "") | content_stems(e.passage.source or "")
+        found |= content_stems(e.passage.title or "", parts=True)
+        found |= content_stems(e.passage.source or "")
     return found
 
 
@@ -175,6 +222,9 @@ def judge(
     absent = {n for n in excused if not related(frozenset((n,)), have)}
     if absent and (premise.strict or 2 * len(absent) > len(excused)):
         return "the cited sentences are not about " + ", ".join(sorted(absent))
+    for group in premise.focus:
+        if not related(group, have):
+            return "the cited sentences do not speak of " + "/".join(sorted(group)[:3])
     free = have | premise.content
     coverage = len(need & free) / len(need)
     if coverage < (1.0 if len(need) <= SHORT_CLAIM else MIN_COVERAGE):
@@ -185,6 +235,31 @@ def judge(
     if not new and (not verdict or len(need & have) / len(need) < MIN_GROUNDING):
         return "restates the question"
     return None
+
+
+MAX_UNSUPPORTED_NAMES = 2  # names a claim may lose and still be kept (the rest verified)
+
+
+def without_names(claim: str, stems: list[str]) -> list[str]:
+    """The claim without the words of the unsupported names (`stems`), with the comma or "and"
+    that joined them: "Based in Accra, Ghana" -> ["Based in Ghana"]. Nothing when more than
+    MAX_UNSUPPORTED_NAMES words go or too little is left to be a claim."""
+    if not stems or len(stems) > MAX_UNSUPPORTED_NAMES:
+        return []
+    tokens = re.findall(r"\S+", claim)
+    keep = [t for t in tokens if stem_of(t) not in stems]
+    if len(keep) == len(tokens) or len(tokens) - len(keep) > MAX_UNSUPPORTED_NAMES:
+        return []
+    text = re.sub(r"\s*,(?=\s*(?:[,.;]|$))", "", " ".join(keep))  # "Paris, " at the end
+    text = re.sub(r"\s+(?:and|or)$", "", text.strip(" ,;"))
+    if len(content_stems(text)) < 2:
+        return []
+    return [text]
+
+
+def stem_of(token: str) -> str:
+    found = words(token)
+    return stem(found[0]) if len(found) == 1 else ""
 
 
 def repoint(
@@ -224,11 +299,13 @@ def verify(
     question: str = "",
     kind: str = "open",
     strict: bool = False,
+    verdict_on_cited: bool = True,
 ) -> Verified:
     """Keep each sentence the evidence supports (re-pointed or trimmed if need be).
 
-    A yes/no reply keeps its verdict when its reason is supported, or, failing that, when the
-    sentences it cites bear on the question (the verdict is a judgement on them)."""
+    A yes/no reply keeps its verdict when its reason is supported, or, failing that and if
+    `verdict_on_cited`, when the sentences it cites bear on the question (a comparison of two
+    articles is a judgement on them). An answer that only names an outlet is no answer."""
     if not answer.strip() or is_refusal(answer.split(".")[0]) or not evidence:
         return Verified("", [], refused=True)
     premise = Premise.of(question, strict)
@@ -264,7 +341,21 @@ def verify(
                 trimmed += 1
                 notes.append(f"trimmed to {prefix!r} ({why})")
                 break
-        if idxs is None and verdict and valid and _bears_on(cited, premise):
+        unsupported = (entity_stems(body) - premise.entities) - _have(evidence)
+        if why is not None and idxs is None and unsupported:
+            # "Based in Accra, Ghana." where the article says "Ghana-based": the claim without
+            # the name no sentence holds, if that still says something the sentences hold.
+            for lesser in without_names(body, sorted(unsupported)):
+                if (found := repoint(lesser, evidence, premise, v)) is not None:
+                    text, idxs = lesser, found
+                    trimmed += 1
+                    notes.append(f"kept as {lesser!r}: no sentence has {sorted(unsupported)}")
+                    break
+        if idxs is not None and (label := source_label(text, evidence, premise)):
+            dropped += 1
+            notes.append(f"dropped {claim.text!r}: names the outlet {label!r}, not an answer")
+            continue
+        if idxs is None and verdict and valid and verdict_on_cited and _bears_on(cited, premise):
             text, idxs = "", valid
             notes.append(f"verdict kept on its cited sentences; reason dropped ({why})")
         if idxs is None:
@@ -323,6 +414,29 @@ def related(asked: frozenset[str], said: set[str]) -> bool:
         for a in asked
         for b in said
     )
+
+
+ASKS_OUTLET = re.compile(
+    r"\b(?:outlets?|publications?|newspapers?|magazines?|sites?|websites?|sources?|"
+    r"publishers?|news\s+organi[sz]ations?)\b",
+    re.I,
+)
+
+
+def source_label(claim: str, evidence: list[Evidence], premise: Premise) -> str | None:
+    """The outlet a claim names when that is all it says ("The Roar | Sports Writers Blog"),
+    unless the question asks for an outlet. The evidence lines carry their outlet, and the
+    verifier counts an outlet's words as support, so a copied label would otherwise pass."""
+    if premise.asks_outlet:
+        return None
+    said = content_stems(claim) - premise.content
+    if not said:
+        return None
+    for e in evidence:
+        source = e.passage.source or ""
+        if source and said <= content_stems(source):
+            return source
+    return None
 
 
 def _bears_on(cited: list[Evidence], premise: Premise) -> bool:

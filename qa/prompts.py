@@ -13,6 +13,13 @@ SYSTEM = {
         "Answer the question from the numbered sentences of news articles. Start with Yes or No, "
         f"then give the reason in one sentence. {_CITE}"
     ),
+    # A one-part yes/no question ("Did the EU block the deal?") may be one the articles cannot
+    # decide; a comparison of two articles is decided on them (MultiHop-RAG's yes/no questions).
+    "yes_no_or_refuse": (
+        "Answer the question from the numbered sentences of news articles. Start with Yes or No, "
+        f"then give the reason in one sentence. {_CITE} "
+        f"If the sentences do not decide the question, say: {REFUSAL_TEXT}"
+    ),
     "entity": (
         "Answer the question from the numbered sentences of news articles. Start with the short "
         f"answer (a name or a phrase), then say in one sentence what the articles report about it. "

@@ -19,15 +19,32 @@ _WH = r"(?:who|whom|whose|which|what)\b"
 _LEAD = rf"^(?:{_LEAD_WORD}[^?]*?,\s*)?"
 YES_NO_START = re.compile(_LEAD + _AUX, re.I)
 ENTITY_START = re.compile(_LEAD + _WH, re.I)
-# A capitalised name presented as the outlet of an article: "reported by X", "according to X",
-# "an article by X", "the X article".
+# A capitalised name presented as the outlet of an article: "reported by X", "an article by X",
+# "the X article". "Report" and "review" name outlets only in a question that speaks of news
+# articles elsewhere ("an article by Forbes and a Reuters report"): "What did the Harvard report
+# find?" names a study, not an outlet, and must not be refused for it.
 _CAP = r"[A-Z][\w.&\-]*"
 _PHRASE = rf"{_CAP}(?:\s+(?:of\s+|&\s+|-\s+)?{_CAP})*"
-OUTLET_CUE = re.compile(
-    r"\b(?:reported by|published by|(?:article|report|review|piece|feature|another|one)s? "
-    r"(?:by|from|in))"
-    rf"\s+(?:an?\s+|the\s+)?(?P<a>{_PHRASE})"
-    rf"|(?P<b>{_PHRASE})(?:['’]s)?\s+(?:article|report|review|piece|story)s?\b"
+
+
+def _outlet_cue(before: str, after: str) -> re.Pattern:
+    """ "<before> X" ("an article by X") or "X <after>" ("the X article")."""
+    return re.compile(
+        rf"\b(?:{before})\s+(?:an?\s+|the\s+)?(?P<a>{_PHRASE})"
+        rf"|(?P<b>{_PHRASE})(?:['’]s)?\s+(?:{after})\b"
+    )
+
+
+CLEAR_OUTLET_CUE = _outlet_cue(
+    r"reported by|published by|(?:article|piece|feature|story|coverage|another|one)s? "
+    r"(?:by|from|in)",
+    r"articles?|pieces?|story",
+)
+REPORT_OUTLET_CUE = _outlet_cue(r"(?:report|review)s? (?:by|from|in)", r"reports?|reviews?")
+NEWS_WORDS = re.compile(
+    r"\b(?:articles?|news|stories|story|pieces?|coverage|analys[ie]s|reporting|reported by|"
+    r"published by)\b",
+    re.I,
 )
 # Words that start a capitalised phrase but are not outlets.
 NOT_OUTLETS = frozenset(
@@ -159,6 +176,14 @@ def source_aliases(source: str) -> set[str]:
     return {a for a in (_norm(n) for n in names) if a}
 
 
+def _written_as_name(alias: str, question: str) -> bool:
+    """The outlet's words stand in the question as a name: capitalised and not a list's name.
+    "How much time …", "on the verge of …" and "Fortune 500 companies" name no outlet."""
+    pattern = r"\b" + r"[\W_]+".join(re.escape(w) for w in alias.split()) + r"\b(?![\W_]*\d)"
+    text = question.replace("’", "'")
+    return any(m.group(0)[0].isupper() for m in re.finditer(pattern, text, re.I))
+
+
 def named_sources(question: str, indexed: list[str]) -> tuple[str, ...]:
     """Indexed sources whose name (or its short form) the question contains, longest first."""
     q = f" {_norm(question)} "
@@ -166,7 +191,7 @@ def named_sources(question: str, indexed: list[str]) -> tuple[str, ...]:
     for source in indexed:
         for alias in source_aliases(source):
             pos = q.find(f" {alias} ")
-            if pos >= 0:
+            if pos >= 0 and _written_as_name(alias, question):
                 found[source] = min(found.get(source, pos), pos)
     # "The Independent - Sports" and "The Independent - Life and Style" share "independent":
     # keep the specific one when its long name is in the question.
@@ -187,7 +212,8 @@ def outlet_mentions(question: str, known: list[str] = ()) -> list[str]:
     for name in sorted(known, key=len, reverse=True):
         question = re.sub(re.escape(name), "Known", question, flags=re.I)
     names = []
-    for m in OUTLET_CUE.finditer(question):
+    cues = [CLEAR_OUTLET_CUE] + ([REPORT_OUTLET_CUE] if NEWS_WORDS.search(question) else [])
+    for m in (m for cue in cues for m in cue.finditer(question)):
         words = (m.group("a") or m.group("b")).strip(" ,.?").split()
         # "Considering the Bloomberg report": drop leading words that are not the name.
         while words and words[0].lower() in NOT_OUTLETS - {"the"}:

@@ -60,5 +60,12 @@ class QASettings(IndexSettings):
     # this (0: its own greedy choice). 0.1 from bench/yes_no_threshold.py on 81 MultiHop-RAG dev
     # yes/no questions (verdicts right 0.667 -> 0.691), checked on 80 others (0.725 -> 0.762).
     yes_no_threshold: float = 0.1
+    # A one-part yes/no question is refused when the model's log-odds of opening with the
+    # refusal over its verdict pass this (0: its own greedy choice; not calibrated on a bench
+    # yet: 7 answerable and 3 unanswerable yes/no questions in eval/gold/natural-dev.jsonl).
+    yes_no_refusal_margin: float = 0.0
+    # A "how many/how much" answer where outlets give different figures for the same thing
+    # shows each figure with its outlet and date (qa/disagreement.py).
+    show_disagreement: bool = True
     # Below this best dense cosine the articles are taken not to cover the question.
     min_relevance: float = 0.25

@@ -6,11 +6,17 @@ from functools import lru_cache
 import Stemmer
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:[’'\-.][A-Za-z0-9]+)*")
-# A sentence ends at . ! ? (and closing quotes) before a capital, but not inside "U.S." or
-# after "Mr.".
+# A sentence ends at . ! ? (and closing quotes) before a capital, but not inside "U.S.", after
+# a title ("Mr.", "Gov.", "Rep.") or a month before its day ("fired on Sept. 27"): a quote cut
+# there ("Michigan State fired Mel Tucker on Sept.") answers nothing.
+_TITLES = (
+    r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bLt\.)(?<!\bFr\.)(?<!\bMt\.)"
+    r"(?<!\b(?:Gov|Sen|Rep|Gen|Col|Sgt|Rev|Ave)\.)(?<!\b(?:Prof|Capt|Supt)\.)"
+)
+_MONTH_DAY = r"(?!(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.)|(?<=\bSept\.))\s+\d)"
 SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)"
-    r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)" + _TITLES + _MONTH_DAY + r"(?<=[.!?])[\"”’)]*\s+"
+    r"(?=[\"“‘(\[]?[A-Z0-9])"
 )
 # Function words and answer glue; they say nothing about whether a passage supports a claim.
 STOPWORDS = frozenset(
@@ -34,8 +40,23 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def content_stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w.lower() not in STOPWORDS}
+def _with_parts(tokens: list[str]) -> list[str]:
+    """Each word, and the parts of a hyphenated one: an article's "Dublin-based" says "based in
+    Dublin", and a draft saying so must find "Dublin" in it."""
+    out = []
+    for w in tokens:
+        out.append(w)
+        if "-" in w:
+            out.extend(part for part in w.split("-") if part and not part.isdigit())
+    return out
+
+
+def content_stems(text: str, parts: bool = False) -> set[str]:
+    """Stems of the words that carry meaning; with `parts`, also of each hyphenated word's parts
+    (for what a source says, never for the claim checked against it: a claim must not count
+    "Mar-a-Lago" as three words it got right)."""
+    tokens = _with_parts(words(text)) if parts else words(text)
+    return {stem(w) for w in tokens if w.lower() not in STOPWORDS}
 
 
 def entity_stems(text: str) -> set[str]:

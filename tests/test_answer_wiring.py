@@ -72,15 +72,20 @@ def test_a_refusal_is_replaced_by_a_quote_only_when_the_evidence_is_strong(answe
 
 
 class LeaningLLM(ScriptedLLM):
-    """A scripted LLM that also reports its Yes-over-No log-odds, as llama.cpp does."""
+    """A scripted LLM that also reports its Yes-over-No log-odds, as llama.cpp does, and its
+    log-odds of opening with the refusal ("The articles don't say.") over the verdict."""
 
-    def __init__(self, reply: str, margin: float):
+    def __init__(self, reply: str, margin: float, refusal: float = -5.0):
         super().__init__(reply)
-        self.margin = margin
+        self.margin, self.refusal = margin, refusal
+        self.asked: list[tuple[str, str]] = []
 
     def preference(self, messages, first, second):
-        assert (first, second) == ("Yes", "No")
-        return self.margin
+        self.asked.append((first, second))
+        if (first, second) == ("Yes", "No"):
+            return self.margin
+        assert first == "The" and second in ("Yes", "No")
+        return self.refusal
 
 
 @pytest.mark.parametrize(
@@ -177,3 +182,22 @@ def test_a_preview_does_not_answer_how_the_event_turned_out(answerer_with):
     # The same reply to a question about the plan is an answer.
     a = answerer_with(preview, quote_min_score=0)
     assert not a.ask("Where are Netanyahu and Trump set to meet?").refused
+
+
+@pytest.mark.parametrize(("refusal", "refused"), [(1.0, True), (-1.0, False)])
+def test_a_one_part_yes_no_question_may_be_refused(seed_index_dir, refusal, refused):
+    from qa.answerer import Answerer
+    from qa.prompts import REFUSAL_TEXT
+    from qa.settings import QASettings
+
+    settings = QASettings(index_dir=seed_index_dir)
+    reply = REFUSAL_TEXT if refused else "No, Miller said they need one another [1]."
+    llm = LeaningLLM(reply, -1.0, refusal)
+    answer = Answerer(settings, llm=llm).ask("Did Trump and Netanyahu sign a treaty?")
+    assert llm.asked == [("Yes", "No"), ("The", "No")]
+    # The prompt allows the refusal, and the grammar does when the model prefers it.
+    assert REFUSAL_TEXT in llm.calls[0]["messages"][0]["content"]
+    if refused:
+        assert llm.calls[0]["grammar"] == f'root ::= "{REFUSAL_TEXT}"' and answer.refused
+    else:
+        assert llm.calls[0]["grammar"] == 'root ::= "No, " [^\\n]+'

@@ -298,3 +298,80 @@ def test_passages_are_ranked_by_the_evidence_read_in_them():
     ranked = rank_by_evidence([MEETING, IRAN, other, QATAR], evidence)
     # Iran's best sentence (1.2) beats Qatar's (0.9); unread passages keep retrieval order.
     assert [p.node_id for p in ranked] == ["n1", "n2", "n3", "n4"]
+
+
+# Natural questions: what the verifier must keep, and what it must never return.
+CUBIC = Passage(
+    "n4",
+    "c",
+    "SoftBank takes 51% of Cubic Telecom",
+    "SoftBank is taking a 51% stake in the Dublin-based startup, valuing it at just over "
+    "$1 billion.",
+    source="TechCrunch",
+    published_at="2023-12-05",
+)
+RUGBY = Passage(
+    "n5",
+    "r",
+    "Final",
+    "Handre Pollard kicked four penalties as South Africa won the final 12-11.",
+    source="The Roar | Sports Writers Blog",
+    published_at="2023-10-28",
+)
+FILM = Passage(
+    "n6",
+    "f",
+    "Box office",
+    "The concert film opened to $21 million over its first weekend.",
+    source="Fortune",
+)
+NATURAL = [Evidence(n, p, 0, len(p.text)) for n, p in enumerate([CUBIC, RUGBY, FILM], 1)]
+
+
+def test_a_right_draft_without_markers_is_kept_and_cited():
+    v = verify("The startup is based in Dublin.", NATURAL, "Where is Cubic Telecom based?")
+    assert not v.refused and v.text == "The startup is based in Dublin [1]."
+    assert v.citations[0].passage is CUBIC
+
+
+def test_a_name_nothing_supports_is_left_out_not_the_whole_answer():
+    v = verify("Based in Dublin, Ireland.", NATURAL, "Where is Cubic Telecom based?")
+    assert not v.refused and v.text == "Based in Dublin [1]."
+    assert any("ireland" in n for n in v.notes)
+
+
+def test_an_outlet_name_is_never_the_answer():
+    q = "Who kicked the penalties in the Rugby World Cup final?"
+    assert verify("The Roar | Sports Writers Blog [2].", NATURAL, q).refused
+    # A copied evidence head is not part of the claim.
+    v = verify("The Roar | Sports Writers Blog, 2023-10-28) Handre Pollard [2].", NATURAL, q)
+    assert not v.refused and v.text == "Handre Pollard [1]."
+    # Unless the question asks for the outlet.
+    asked = verify("The Roar [2].", NATURAL, "Which outlet reported Pollard's four penalties?")
+    assert not asked.refused
+
+
+def test_a_neighbouring_figure_does_not_answer_a_how_much_question():
+    q = "How much did it cost to make the concert film?"
+    assert verify("It cost $21 million [3].", NATURAL, q).refused
+    opened = verify("It opened to $21 million [3].", NATURAL, "How much did the film open to?")
+    assert not opened.refused
+
+
+def test_a_how_many_answer_must_count_what_was_asked():
+    q = "How many tries did South Africa score in the final?"
+    assert verify("South Africa scored 12 tries [2].", NATURAL, q).refused
+    q = "How many penalties did Handre Pollard kick in the final?"
+    assert not verify("Pollard kicked four penalties [2].", NATURAL, q).refused
+
+
+def test_a_one_part_verdict_needs_its_reason():
+    q = "Did South Africa win the final by a point?"
+    # The reason is not in the cited sentence: without it the verdict does not stand...
+    v = verify(
+        "Yes, the referee awarded it late [2].", NATURAL, q, "yes_no", verdict_on_cited=False
+    )
+    assert v.refused
+    # ...unless the verdict compares articles, where the cited sentences are its ground.
+    v = verify("Yes, the referee awarded it late [2].", NATURAL, q, "yes_no")
+    assert not v.refused and v.text.startswith("Yes")

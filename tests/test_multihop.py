@@ -81,6 +81,9 @@ def test_a_question_about_an_outlet_the_index_lacks_is_refused_before_the_llm(mh
         mh_answerer._llm = None
     assert answer.refused and answer.citations == []
     assert "Bloomberg" in answer.text and answer.timings.generate_s == 0.0
+    # It says which outlets the index does have, so the user can ask about one of them.
+    assert "The articles are from " in answer.text
+    assert any(source in answer.text for source in mh_answerer._sources)
 
 
 @pytest.mark.slow

@@ -47,10 +47,12 @@ def test_named_sources_match_short_forms_and_keep_the_specific_one():
         "The Independent - Life and Style",
         "The Independent - Sports",
     )
-    assert named_sources("Is Fortune 500 news in the verge of change?", INDEXED) == (
-        "Fortune",
+    # An outlet is named by its name as written, not by a word it shares with the sentence.
+    assert named_sources("Is Fortune 500 news on the verge of change?", INDEXED) == ()
+    assert named_sources("How much time did The Verge spend on it?", [*INDEXED, "Time"]) == (
         "The Verge",
-    )  # names are matched as words; the plan only narrows retrieval, never refuses
+    )
+    assert named_sources("Did Time name Taylor Swift person of the year?", ["Time"]) == ("Time",)
 
 
 def test_outlets_the_index_lacks_are_reported():
