@@ -1,6 +1,7 @@
 """`newsqa eval run|compare|import-multihop`."""
 
 import argparse
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +31,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "changes in minutes; valid only while retrieval and evidence are unchanged)",
     )
     r.add_argument(
+        "--live",
+        action="store_true",
+        help="with --replay: the real LLM answers everything the run did not record as asked "
+        "now (first drafts whose evidence changed, second looks, picks, verdicts)",
+    )
+    r.add_argument(
         "--resume",
         action="store_true",
         help="continue a stopped run in --out: keep the rows it finished, answer the rest",
@@ -40,6 +47,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
     c.set_defaults(func=cmd_compare)
+
+    rs = esub.add_parser(
+        "rescore", help="score a finished run again against its gold file as it is now"
+    )
+    rs.add_argument("run", type=Path, help="the run's folder")
+    rs.add_argument("--gold", type=Path, required=True, help="gold JSONL (see eval/gold.py)")
+    rs.add_argument("--out", type=Path, required=True, help="folder for the re-scored run")
+    rs.set_defaults(func=cmd_rescore)
 
     k = esub.add_parser(
         "check-gold", help="check a gold set's answers and quotes against its articles"
@@ -57,6 +72,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--out", type=Path, required=True, help="folder for articles.jsonl and gold.jsonl"
     )
     m.set_defaults(func=cmd_import_multihop)
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from eval.gold import GoldError, load_gold
+    from eval.report import write_run
+    from eval.rows import Row
+    from eval.runner import RunResult, rescore
+
+    try:
+        items = {item.id: item for item in load_gold(args.gold)}
+        payload = json.loads((args.run / "rows.json").read_text("utf-8"))
+    except (GoldError, OSError, ValueError) as exc:
+        err.print(f"error: {clean(str(exc))}", style="red")
+        return 2
+    rows = [Row.from_json(r) for r in payload["rows"]]
+    missing = [r.id for r in rows if r.id not in items]
+    if missing:
+        err.print(f"error: {args.gold} has no item {missing[0]!r} of the run", style="red")
+        return 2
+    result = RunResult([rescore(r, items[r.id]) for r in rows], payload["interrupted"])
+    result.seconds = payload["seconds"]
+    config = payload["config"] | {"rescored": f"{args.gold} ({args.run})"}
+    write_run(result, args.out, config)
+    print(f"re-scored {len(rows)} rows: {args.out / 'report.md'}")
+    return 0
 
 
 def cmd_check_gold(args: argparse.Namespace) -> int:
@@ -86,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from index.store import IndexError_
     from qa.answerer import Answerer
     from qa.cli import settings_from
-    from qa.llms import LLMError
+    from qa.llms import LLMError, load_llm
 
     try:
         items = load_gold(args.gold)
@@ -110,7 +150,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         err.print(f"resuming {args.out}: {len(done)} rows kept, {len(todo)} questions to answer")
     settings = settings_from(args)
     try:
-        llm = replay_llm(args.replay) if args.replay else None
+        if args.live and not args.replay:
+            err.print("error: --live goes with --replay", style="red")
+            return 2
+        live = load_llm(settings) if args.live else None
+        llm = replay_llm(args.replay, live) if args.replay else None
         answerer = Answerer(settings, llm=llm)
         if not args.retrieval_only:
             answerer.warm()  # load now: a missing model fails before the first question
@@ -175,7 +219,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 130 if result.interrupted else 0
 
 
-def replay_llm(folder: Path):
+def replay_llm(folder: Path, live=None):
     from eval.gold import GoldError
     from qa.llms.replay import ReplayLLM
 
@@ -192,7 +236,13 @@ def replay_llm(folder: Path):
     rewrites = {
         r["question"]: r["standalone_question"] for r in rows if r.get("standalone_question")
     }
-    return ReplayLLM(drafts, rewrites, str(folder))
+    read = {
+        q: r.get("read") or []
+        for r in rows
+        if r.get("raw_answer")
+        for q in filter(None, (r["question"], r.get("standalone_question")))
+    }
+    return ReplayLLM(drafts, rewrites, str(folder), read, live)
 
 
 def partial_line(row) -> str:

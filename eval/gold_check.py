@@ -15,7 +15,6 @@ from eval.gold import GoldItem
 from eval.normalize import contains_alias, normalize_answer, normalize_ws
 from index.loaders import load_file
 
-
 NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"

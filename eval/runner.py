@@ -71,6 +71,22 @@ def score_retrieval(row: Row, retrieved: list[str], read: list[str]) -> None:
     row.read_recall = retrieval.read_recall(read, row.evidence)
 
 
+def rescore(row: Row, item: GoldItem) -> Row:
+    """The row scored against the gold item as it is now (aliases added, a quote fixed): the
+    answer and what was retrieved stay as the run recorded them."""
+    fresh = new_row(item)
+    row.answers, row.evidence, row.category = fresh.answers, fresh.evidence, fresh.category
+    row.hit_rank = retrieval.hit_rank(row.retrieved, row.evidence) if row.evidence else None
+    row.evidence_recall = retrieval.evidence_recall(row.retrieved, row.evidence)
+    row.read_recall = retrieval.read_recall(row.read, row.evidence)
+    if row.refused is not None:
+        row.correct, row.f1, row.crag = answers.score(
+            row.answer or "", row.refused, item.answerable, row.answers
+        )
+        row.citation_precision, row.citation_recall = citations.score(row.cited, row.evidence)
+    return row
+
+
 def evaluate_item(item: GoldItem, answerer, retrieval_only: bool) -> Row:
     """One gold item; earlier turns are asked for real so the last turn has its conversation."""
     from qa.types import Turn

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from qa.evidence import INSTRUCTION, Evidence
+from qa.question import facets
 from qa.textmatch import (
     SENTENCE_END,
     STOPWORDS,
@@ -35,7 +36,9 @@ REFUSAL = re.compile(
     r"articles? (?:do(?:es)?n[’']?t|do(?:es)? not) (?:say|mention|state|contain|provide|specify)|"
     r"passages? (?:do(?:es)?n[’']?t|do(?:es)? not) (?:say|mention|state|contain|provide|specify)|"
     r"\bnot (?:mentioned|stated|specified|provided|given) in\b|"
-    r"\bno (?:information|mention)\b|\bnot in articles\b|\bcannot (?:answer|determine)\b|"
+    r"^(?:there (?:is|was) )?no (?:information|mention)\b|"
+    r"\b(?:articles?|passages?|sentences?|they) (?:\w+ ){0,2}no (?:information|mention)\b|"
+    r"\bnot in articles\b|\bcannot (?:answer|determine)\b|"
     r"\bunable to (?:answer|determine)\b|\bdoes not (?:say|specify|mention)\b",
     re.I,
 )
@@ -132,6 +135,12 @@ class Premise:
     # What a "how many/how much" question counts or prices; the cited sentences must speak of
     # it (one stem of each group), not give a neighbouring figure.
     focus: tuple[frozenset[str], ...] = ()
+    wants_figure: bool = False  # "how many/how much": an answer without a figure answers nothing
+    # A one-part question's names of several words ("Military Bowl", "Holiday Bowl"): passages
+    # that hold some of a name's words must hold all of them. "Bowl" of the Rose Bowl does not
+    # make a sentence about the Military Bowl. (A question joining articles spreads its names
+    # over them, so it has none here.)
+    subjects: tuple[frozenset[str], ...] = ()
 
     @classmethod
     def of(cls, question: str, strict: bool = False) -> "Premise":
@@ -141,6 +150,8 @@ class Premise:
             strict,
             bool(ASKS_OUTLET.search(question)),
             question_focus(question),
+            bool(HOW_MANY.search(question) or HOW_MUCH.search(question)),
+            name_phrases(question) if not facets(question) else (),
         )
 
 
@@ -160,6 +171,39 @@ MONEY_KINDS = (
     "salaries sales",
     "raise raises raised raising funding fund funded round invest invested investment",
 )
+
+
+FIGURE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|dozen|half|none|no)\b",
+    re.I,
+)
+# Capitalised words in a row, "of"/"&" inside: a question's names. Months and days name no
+# subject ("in October"), and the first word of a question is capitalised anyway.
+NAME_PHRASE = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’.-]*)*")
+NOT_SUBJECTS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
+
+def name_phrases(question: str) -> tuple[frozenset[str], ...]:
+    phrases = []
+    for m in NAME_PHRASE.finditer(question.strip()):
+        tokens = [w for w in words(m.group(0)) if w.lower() not in STOPWORDS]
+        if (
+            m.start() == 0
+            and tokens
+            and m.group(0).split()[0].lower() in STOPWORDS | QUESTION_WORDS
+        ):
+            tokens = tokens[1:] if tokens[0] == m.group(0).split()[0] else tokens
+        tokens = [w for w in tokens if w.lower() not in NOT_SUBJECTS]
+        if len(tokens) >= 2:
+            phrases.append(frozenset(stem(w) for w in tokens))
+    return tuple(dict.fromkeys(phrases))
+
+
+QUESTION_WORDS = frozenset("what's who's where's how's when's whats".split())
 
 
 def question_focus(question: str) -> tuple[frozenset[str], ...]:
@@ -211,7 +255,9 @@ def judge(
         return "cites an instruction to the model, not news"
     if premise.content and not related(premise.content, said):
         return "the cited sentences share nothing with the question"
-    names = entity_stems(claim)
+    # A capitalised first word the question uses ("Based in Accra" for "… based?") is the
+    # user's word, not a name the model added.
+    names = entity_stems(claim) - (premise.content - premise.entities)
     missing = (names - premise.entities) - have
     if missing:
         return "not in the cited sentences: " + ", ".join(sorted(missing))
@@ -225,6 +271,14 @@ def judge(
     for group in premise.focus:
         if not related(group, have):
             return "the cited sentences do not speak of " + "/".join(sorted(group)[:3])
+    if premise.wants_figure and not verdict and not FIGURE.search(claim):
+        return "gives no figure for a how-many/how-much question"
+    if premise.subjects:
+        around = _around(evidence)
+        for subject in premise.subjects:
+            found = [w for w in subject if related(frozenset((w,)), around)]
+            if found and len(found) < len(subject):
+                return "the cited passages are not about " + " ".join(sorted(subject))
     free = have | premise.content
     coverage = len(need & free) / len(need)
     if coverage < (1.0 if len(need) <= SHORT_CLAIM else MIN_COVERAGE):
@@ -260,6 +314,17 @@ def without_names(claim: str, stems: list[str]) -> list[str]:
 def stem_of(token: str) -> str:
     found = words(token)
     return stem(found[0]) if len(found) == 1 else ""
+
+
+def _around(evidence: list[Evidence]) -> set[str]:
+    """What the cited sentences' passages say, with titles and outlets: where the question's
+    names must be (the sentence itself may say "he" or "the startup")."""
+    found: set[str] = set()
+    for e in evidence:
+        p = e.passage
+        for text in (p.text, p.title or "", p.source or ""):
+            found |= content_stems(text, parts=True)
+    return found
 
 
 def repoint(

@@ -169,7 +169,7 @@ class Quote:
         return result.refused and d.plan.kind != "yes_no" and bool(self.min_score)
 
     def run(self, d: Drafted, result: Verified) -> Verified | None:
-        quoted = quote_answer(d.evidence, self.min_score)
+        quoted = quote_answer(d.evidence, self.min_score, d.question)
         return replace(quoted, notes=result.notes + quoted.notes) if quoted else None
 
 

@@ -33,6 +33,17 @@ def asks_outcome(question: str) -> bool:
     return bool(OUTCOME_QUESTION.search(question))
 
 
+# A sentence that reports something done: "They agreed a ceasefire that will take effect
+# Monday" tells how the talks went, though it says "will".
+REPORTS_DONE = re.compile(
+    r"\b(?:agreed|reached|signed|decided|concluded|ended|won|lost|approved|rejected|voted|"
+    r"settled|announced|struck|failed|resulted|finished)\b",
+    re.I,
+)
+
+
 def only_announces(citations: list[Citation]) -> bool:
-    """Every cited sentence speaks of what is still to come."""
-    return bool(citations) and all(ANNOUNCES.search(c.quote) for c in citations)
+    """Every cited sentence speaks of what is still to come, and none reports it done."""
+    return bool(citations) and all(
+        ANNOUNCES.search(c.quote) and not REPORTS_DONE.search(c.quote) for c in citations
+    )

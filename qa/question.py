@@ -134,8 +134,24 @@ WH = re.compile(_WH, re.I)
 RELATIVE = re.compile(r"(?:which|who|that)\s+(?:\w+ed|is|was|were|are|has|had|have)\b", re.I)
 
 
+# "What did Reuters and Axios say about …?" asks for what was said, not for a name; "Can you
+# summarize …?" asks for a summary, not a verdict.
+ASKS_WHAT_SAID = re.compile(
+    r"^\s*what\s+(?:did|does|do|have|has|had)\b[^?]*\b(?:say|said|report|reported|write|wrote|"
+    r"claim|reveal|find|found|argue|suggest|think|mean|tell|announce|describe|note)\b",
+    re.I,
+)
+ASKS_A_TASK = re.compile(
+    r"^\s*(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:summari[sz]e|explain|tell|describe|"
+    r"list|give|show|outline|compare|walk)\b",
+    re.I,
+)
+
+
 def answer_kind(question: str) -> str:
     q = question.strip()
+    if ASKS_A_TASK.match(q) or ASKS_WHAT_SAID.match(q):
+        return "open"
     if LEAD_WORD.match(q):
         # The question starts after the first comma followed by a question word: "Considering X,
         # which position, represented by a letter, did he hold" asks "which", not "did"; in

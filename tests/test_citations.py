@@ -375,3 +375,9 @@ def test_a_one_part_verdict_needs_its_reason():
     # ...unless the verdict compares articles, where the cited sentences are its ground.
     v = verify("Yes, the referee awarded it late [2].", NATURAL, q, "yes_no")
     assert not v.refused and v.text.startswith("Yes")
+
+
+def test_a_sentence_saying_others_had_no_information_is_not_a_refusal():
+    assert not is_refusal("Police said there was no information on the motive.")
+    assert is_refusal("There is no information about the fee.")
+    assert is_refusal("The articles provide no information on it.")

@@ -37,3 +37,11 @@ def test_sentences_that_only_announce_an_event():
     assert only_announces([preview, plan])
     assert not only_announces([preview, report])
     assert not only_announces([])
+
+
+def test_an_outcome_that_mentions_what_comes_next_is_still_an_outcome():
+    from qa.types import Citation, Passage
+
+    text = "The two sides agreed a ceasefire that will take effect on Monday."
+    c = Citation(1, Passage("n", "d", "t", text), text, 0, len(text))
+    assert not only_announces([c])

@@ -30,6 +30,10 @@ INDEXED = [
         ("Which company did The Verge say lost the case?", "entity"),
         ("Why did Trump demand an apology from Netanyahu?", "open"),
         ("How will the peace board work?", "open"),
+        # What was said, or a task, is not a name or a verdict.
+        ("What did Reuters and Axios say about the layoffs?", "open"),
+        ("Can you summarize the Reuters report on the layoffs?", "open"),
+        ("Can Apple appeal the ruling?", "yes_no"),
     ],
 )
 def test_answer_kind(question, kind):

@@ -1,0 +1,87 @@
+"""Questions as readers type them, with the real embedder, index and (where the test is about
+answers) the real embedded LLM: right drafts kept and cited, honest refusals, no outlet label or
+cut quote for an answer, and outlets that disagree shown side by side."""
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+
+FLOOD = [
+    {
+        "id": "flood-harbour",
+        "title": "Velmora floods kill 12",
+        "body": (
+            "Floods in the coastal town of Velmora have killed 12 people, officials said on "
+            "Tuesday. Rescue teams were still searching the river banks for survivors. The "
+            "regional council opened three shelters in school halls."
+        ),
+        "source": "Harbour Daily",
+        "published_at": "2023-10-03",
+    },
+    {
+        "id": "flood-coastal",
+        "title": "Velmora flood toll rises",
+        "body": (
+            "The death toll from the Velmora floods has risen to 31 people, according to the "
+            "regional governor. Hundreds of homes were destroyed when the river burst its banks. "
+            "Aid convoys reached the town on Wednesday morning."
+        ),
+        "source": "Coastal Times",
+        "published_at": "2023-10-04",
+    },
+    {
+        "id": "tucker",
+        "title": "Michigan State fires Mel Tucker",
+        "body": (
+            "Michigan State fired head football coach Mel Tucker on Sept. 27 after a university "
+            "investigation into his conduct toward Brenda Tracy. Gov. Gretchen Whitmer did not "
+            "comment on the decision. The school will pay no more of his contract."
+        ),
+        "source": "Campus Sports",
+        "published_at": "2023-09-28",
+    },
+]
+
+
+def build(folder, articles: list[dict]):
+    from index import builder
+    from qa.settings import QASettings
+
+    path = folder / "articles.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    settings = QASettings(data_dir=ROOT / ".newsqa", index_dir=folder / "index")
+    assert not builder.build([path], settings).errors
+    return settings
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("natural"), FLOOD)
+
+
+def test_a_quote_is_a_whole_sentence_across_abbreviations(built):
+    from qa.answerer import Answerer
+    from qa.extractive import quote_answer
+
+    answerer = Answerer(built)
+    ctx = answerer.prepare("Why did Michigan State get rid of Mel Tucker?")
+    quoted = quote_answer(ctx.evidence, 0.0)
+    assert quoted is not None
+    assert "on Sept. 27 after a university investigation" in quoted.text, quoted.text
+    assert all(not e.text.rstrip().endswith(("Sept.", "Gov.")) for e in ctx.evidence)
+
+
+@pytest.mark.slow
+def test_two_outlets_disagreeing_on_a_number_are_both_shown(built):
+    from qa.answerer import Answerer
+
+    answer = Answerer(built).ask("How many people died in the Velmora floods?")
+    assert not answer.refused, (answer.raw_text, answer.notes)
+    text = answer.text
+    assert "12 according to Harbour Daily on 2023-10-03" in text, (text, answer.notes)
+    assert "31 according to Coastal Times on 2023-10-04" in text, (text, answer.notes)
+    quotes = {c.passage.source: c.quote for c in answer.citations}
+    assert "killed 12 people" in quotes["Harbour Daily"]
+    assert "risen to 31 people" in quotes["Coastal Times"]
