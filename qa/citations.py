@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from qa.evidence import INSTRUCTION, Evidence
+from qa.focus import answers_kind
 from qa.question import facets
 from qa.textmatch import (
     SENTENCE_END,
@@ -135,7 +136,6 @@ class Premise:
     # What a "how many/how much" question counts or prices; the cited sentences must speak of
     # it (one stem of each group), not give a neighbouring figure.
     focus: tuple[frozenset[str], ...] = ()
-    wants_figure: bool = False  # "how many/how much": an answer without a figure answers nothing
     # A one-part question's names of several words ("Military Bowl", "Holiday Bowl"): passages
     # that hold some of a name's words must hold all of them. "Bowl" of the Rose Bowl does not
     # make a sentence about the Military Bowl. (A question joining articles spreads its names
@@ -150,7 +150,6 @@ class Premise:
             strict,
             bool(ASKS_OUTLET.search(question)),
             question_focus(question),
-            bool(HOW_MANY.search(question) or HOW_MUCH.search(question)),
             name_phrases(question) if not facets(question) else (),
         )
 
@@ -173,11 +172,6 @@ MONEY_KINDS = (
 )
 
 
-FIGURE = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|dozen|half|none|no)\b",
-    re.I,
-)
 # Capitalised words in a row, "of"/"&" inside: a question's names. Months and days name no
 # subject ("in October"), and the first word of a question is capitalised anyway.
 NAME_PHRASE = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’.-]*)*")
@@ -271,8 +265,6 @@ def judge(
     for group in premise.focus:
         if not related(group, have):
             return "the cited sentences do not speak of " + "/".join(sorted(group)[:3])
-    if premise.wants_figure and not verdict and not FIGURE.search(claim):
-        return "gives no figure for a how-many/how-much question"
     if premise.subjects:
         around = _around(evidence)
         for subject in premise.subjects:
@@ -438,6 +430,10 @@ def verify(
         kept.append((text, idxs))
         if len(kept) == MAX_SENTENCES:
             break
+    if kept and kind != "yes_no" and not any(answers_kind(question, t) for t, _ in kept):
+        # "The judge in the trial is the judge who …" names no one for "Who is the judge?".
+        notes.append("refused: no sentence gives what the question asks for")
+        kept = []
     if not kept:
         return Verified("", [], True, repointed, dropped, trimmed, tuple(notes))
     numbers: dict[int, int] = {}  # evidence index -> dense citation number

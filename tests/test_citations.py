@@ -381,3 +381,13 @@ def test_a_sentence_saying_others_had_no_information_is_not_a_refusal():
     assert not is_refusal("Police said there was no information on the motive.")
     assert is_refusal("There is no information about the fee.")
     assert is_refusal("The articles provide no information on it.")
+
+
+def test_an_answer_must_give_what_the_question_asks_for():
+    # A who-question answered without a name, a when-question without a time.
+    q = "Who demanded an apology from Netanyahu?"
+    assert verify("The person demanded an apology from Netanyahu [2].", PASSAGES, q).refused
+    assert not verify("Trump demanded an apology from Netanyahu [2].", PASSAGES, q).refused
+    q = "When did Trump demand an apology?"
+    assert verify("Trump demanded an apology to Qatari officials [2].", PASSAGES, q).refused
+    assert not verify("In September, Israel’s strikes angered Trump [2].", PASSAGES, q).refused
