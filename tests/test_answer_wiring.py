@@ -4,25 +4,8 @@ in test_answers.py."""
 
 import pytest
 
-from qa.llms.base import ChatLLM
 from tests.conftest import APOLOGY_Q
-
-
-class ScriptedLLM(ChatLLM):
-    """Replies with `reply` (the n-th of a list to the n-th call, the last one after that)."""
-
-    name = "scripted"
-
-    def __init__(self, reply: str | list[str]):
-        self.replies = [reply] if isinstance(reply, str) else list(reply)
-        self.calls: list[dict] = []
-
-    def stream(self, messages, max_tokens=256, temperature=0.0, grammar=None):
-        self.calls.append({"messages": messages, "grammar": grammar})
-        reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
-        yield from reply.split(" ")[:1]
-        for word in reply.split(" ")[1:]:
-            yield " " + word
+from tests.fakes import DoubtingLLM, LeaningLLM, ScriptedLLM
 
 
 @pytest.fixture
@@ -71,23 +54,6 @@ def test_a_refusal_is_replaced_by_a_quote_only_when_the_evidence_is_strong(answe
     assert out_of_reach.refused
 
 
-class LeaningLLM(ScriptedLLM):
-    """A scripted LLM that also reports its Yes-over-No log-odds, as llama.cpp does, and its
-    log-odds of opening with the refusal ("The articles don't say.") over the verdict."""
-
-    def __init__(self, reply: str, margin: float, refusal: float = -5.0):
-        super().__init__(reply)
-        self.margin, self.refusal = margin, refusal
-        self.asked: list[tuple[str, str]] = []
-
-    def preference(self, messages, first, second):
-        self.asked.append((first, second))
-        if (first, second) == ("Yes", "No"):
-            return self.margin
-        assert first == "The" and second in ("Yes", "No")
-        return self.refusal
-
-
 @pytest.mark.parametrize(
     ("margin", "threshold", "verdict"),
     [(0.7, 0.0, "Yes"), (0.7, 1.5, "No"), (2.0, 1.5, "Yes"), (-0.3, 0.0, "No")],
@@ -106,18 +72,6 @@ def test_the_yes_no_verdict_follows_the_log_odds_and_the_threshold(
     # The reply may only open with the verdict decided from the log-odds.
     assert llm.calls[0]["grammar"] == f'root ::= "{verdict}, " [^\\n]+'
     assert any(f"verdict {verdict}: Yes-No log-odds {margin:.2f}" in n for n in answer.notes)
-
-
-class DoubtingLLM(ScriptedLLM):
-    """A scripted LLM that also reports how sure it was of a refusal, as llama.cpp does."""
-
-    def __init__(self, replies: list[str], logprob: float):
-        super().__init__(replies)
-        self.logprob = logprob
-
-    def reply_logprob(self, messages, reply):
-        assert reply == "The articles don't say."
-        return self.logprob
 
 
 @pytest.mark.parametrize(("logprob", "asked_again"), [(-1.2, True), (-0.2, False)])

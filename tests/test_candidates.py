@@ -6,7 +6,7 @@ import pytest
 from qa.candidates import answer_candidates, choice_grammar, names_in
 from qa.evidence import Evidence
 from qa.types import Passage
-from tests.test_answer_wiring import ScriptedLLM
+from tests.fakes import ScriptedLLM
 
 
 def ev(n: int, doc: str, text: str) -> Evidence:

@@ -203,7 +203,7 @@ def test_cleanup_keeps_the_previous_current_and_drops_crash_orphans(seed_copy, s
 def test_answerer_sees_articles_the_cli_adds(seed_copy, settings, tmp_path):
     from qa.answerer import Answerer
     from qa.settings import QASettings
-    from tests.test_answer_wiring import ScriptedLLM
+    from tests.fakes import ScriptedLLM
 
     qa_settings = QASettings(index_dir=seed_copy, data_dir=settings.data_dir)
     answerer = Answerer(qa_settings, llm=ScriptedLLM("The articles don't say."))
@@ -249,7 +249,7 @@ def test_obedient_draft_fails_verification(sentence, why):
 def test_injected_sentence_never_reaches_the_llm_and_its_word_is_dropped(settings, tmp_path):
     from qa.answerer import Answerer
     from qa.settings import QASettings
-    from tests.test_answer_wiring import ScriptedLLM
+    from tests.fakes import ScriptedLLM
 
     builder.build([write(tmp_path / "council.txt", INJECTED)], settings)
     qa_settings = QASettings(index_dir=settings.index_dir, data_dir=settings.data_dir)
@@ -350,7 +350,7 @@ def test_deeply_nested_gold_line_is_a_clear_error(tmp_path):
 def test_failed_upload_leaves_no_copy_and_a_replacing_one_says_so(seed_copy, settings, tmp_path):
     from qa.answerer import Answerer
     from qa.settings import QASettings
-    from tests.test_answer_wiring import ScriptedLLM
+    from tests.fakes import ScriptedLLM
     from ui import documents
 
     qa_settings = QASettings(index_dir=seed_copy, data_dir=settings.data_dir)
