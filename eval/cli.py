@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from index.console import clean, err
+from index.errors import BadInputError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -80,17 +81,15 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     from eval.rows import Row
     from eval.runner import RunResult, rescore
 
+    items = {item.id: item for item in load_gold(args.gold)}
     try:
-        items = {item.id: item for item in load_gold(args.gold)}
         payload = json.loads((args.run / "rows.json").read_text("utf-8"))
-    except (GoldError, OSError, ValueError) as exc:
-        err.print(f"error: {clean(str(exc))}", style="red")
-        return 2
+    except (OSError, ValueError) as exc:
+        raise GoldError(f"{args.run}: no finished run to re-score ({exc})") from None
     rows = [Row.from_json(r) for r in payload["rows"]]
     missing = [r.id for r in rows if r.id not in items]
     if missing:
-        err.print(f"error: {args.gold} has no item {missing[0]!r} of the run", style="red")
-        return 2
+        raise GoldError(f"{args.gold} has no item {missing[0]!r} of the run")
     result = RunResult([rescore(r, items[r.id]) for r in rows], payload["interrupted"])
     result.seconds = payload["seconds"]
     config = payload["config"] | {"rescored": f"{args.gold} ({args.run})"}
@@ -103,12 +102,11 @@ def cmd_check_gold(args: argparse.Namespace) -> int:
     from eval.gold import GoldError, load_gold
     from eval.gold_check import check_gold
 
+    items = load_gold(args.gold)
     try:
-        items = load_gold(args.gold)
         problems = check_gold(items, args.articles)
-    except (GoldError, ValueError) as exc:
-        err.print(f"error: {clean(str(exc))}", style="red")
-        return 2
+    except ValueError as exc:
+        raise GoldError(str(exc)) from None
     for p in problems:
         err.print(f"{args.gold}: {p.item_id}: {clean(p.message)}", style="red")
     kinds: dict[str, int] = {}
@@ -120,47 +118,32 @@ def cmd_check_gold(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from eval.gold import GoldError, load_gold, select_ids
+    from eval.gold import load_gold, select_ids
     from eval.report import write_run
     from eval.runner import run
-    from index.store import IndexError_
     from qa.answerer import Answerer
     from qa.cli import settings_from
-    from qa.llms import LLMError, load_llm
+    from qa.llms import load_llm
 
-    try:
-        items = load_gold(args.gold)
-        if args.ids:
-            items = select_ids(items, args.ids)
-    except GoldError as exc:
-        err.print(f"error: {exc}", style="red")
-        return 2
+    items = load_gold(args.gold)
+    if args.ids:
+        items = select_ids(items, args.ids)
     items = items[: args.limit] if args.limit else items
     if args.resume and not args.out:
-        err.print("error: --resume needs --out, the folder of the run to continue", style="red")
-        return 2
-    try:
-        done = finished_rows(args.out, {item.id for item in items}) if args.resume else []
-    except GoldError as exc:
-        err.print(f"error: {exc}", style="red")
-        return 2
+        raise BadInputError("--resume needs --out, the folder of the run to continue")
+    if args.live and not args.replay:
+        raise BadInputError("--live goes with --replay")
+    done = finished_rows(args.out, {item.id for item in items}) if args.resume else []
     done_ids = {row.id for row in done}
     todo = [item for item in items if item.id not in done_ids]
     if done:
         err.print(f"resuming {args.out}: {len(done)} rows kept, {len(todo)} questions to answer")
     settings = settings_from(args)
-    try:
-        if args.live and not args.replay:
-            err.print("error: --live goes with --replay", style="red")
-            return 2
-        live = load_llm(settings) if args.live else None
-        llm = replay_llm(args.replay, live) if args.replay else None
-        answerer = Answerer(settings, llm=llm)
-        if not args.retrieval_only:
-            answerer.warm()  # load now: a missing model fails before the first question
-    except (IndexError_, LLMError) as exc:
-        err.print(f"error: {exc}", style="red")
-        return 2
+    live = load_llm(settings) if args.live else None
+    llm = replay_llm(args.replay, live) if args.replay else None
+    answerer = Answerer(settings, llm=llm)
+    if not args.retrieval_only:
+        answerer.warm()  # load now: a missing model fails before the first question
     out = args.out or Path("eval/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
     # Rows as they finish: a run of hours can be read (or survive a crash) before it ends.
     out.mkdir(parents=True, exist_ok=True)
@@ -298,21 +281,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     try:
         a, b = load_run(args.a), load_run(args.b)
     except (OSError, ValueError, KeyError) as exc:
-        err.print(f"error: cannot read run: {exc}", style="red")
-        return 2
+        raise BadInputError(f"cannot read run: {exc}") from None
     print(f"A: {args.a} ({a['config'].get('llm')})\nB: {args.b} ({b['config'].get('llm')})\n")
     print(compare(a, b))
     return 0
 
 
 def cmd_import_multihop(args: argparse.Namespace) -> int:
-    from eval.importers.multihop_rag import ImportError_, convert
+    from eval.importers.multihop_rag import convert
 
-    try:
-        n_articles, n_items = convert(args.corpus, args.queries, args.out)
-    except ImportError_ as exc:
-        err.print(f"error: {exc}", style="red")
-        return 2
+    n_articles, n_items = convert(args.corpus, args.queries, args.out)
     err.print(
         f"{n_articles} articles -> {args.out / 'articles.jsonl'}, {n_items} questions -> "
         f"{args.out / 'gold.jsonl'}\nnext: newsqa index build {args.out / 'articles.jsonl'} && "

@@ -10,9 +10,6 @@ from rich.table import Table
 from index import backends, builder
 from index.config import IndexSettings
 from index.console import clean, err, out
-from index.embedding import EmbeddingModelError
-from index.errors import DocumentNotFoundError
-from index.store import IndexError_
 from index.vector_index import VectorIndexInfo
 
 
@@ -109,13 +106,10 @@ def settings_from(args: argparse.Namespace) -> IndexSettings:
 def cmd_build(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     bar = IndexingBar(min_total=4)  # a bar for one article is noise
-    try:
+    try:  # an error goes to ui.cli's boundary, the one place that prints it
         outcome = builder.build(
             args.paths, settings, args.rebuild, bar.on_start, bar.on_progress, ray=args.ray
         )
-    except (IndexError_, EmbeddingModelError) as exc:
-        err.print(f"error: {exc}", style="red")
-        return 2
     finally:
         bar.stop()
     for problem in outcome.problems:
@@ -133,11 +127,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    try:
-        manifest = builder.read_manifest(settings)
-    except IndexError_ as exc:
-        err.print(f"error: {exc}", style="red")
-        return 2
+    manifest = builder.read_manifest(settings)
     docs = manifest.documents
     copies = {d: r.duplicate_of for d, r in docs.items() if r.duplicate_of}
     columns = ["id", "title", "source", "published", "chunks"] + (["copy of"] if copies else [])
@@ -163,21 +153,17 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    try:
-        record = builder.remove(args.doc_id, settings)
-    except DocumentNotFoundError as exc:
-        err.print(f"error: {exc}", style="red")
-        return 1
-    except IndexError_ as exc:
-        err.print(f"error: {exc}", style="red")
-        return 2
+    record = builder.remove(args.doc_id, settings)
     err.print(f"removed {args.doc_id!r} ({record.title}, {record.chunks} chunks)")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m index …`: `newsqa index …` through the same error boundary."""
+    from index.errors import guarded
+
     parser = argparse.ArgumentParser(prog="python -m index")
     sub = parser.add_subparsers(dest="cmd", required=True)
     add_parser(sub)
     args = parser.parse_args(["index", *(argv if argv is not None else sys.argv[1:])])
-    return args.func(args)
+    return guarded(args.func, args)

@@ -20,3 +20,20 @@ class DocumentNotFoundError(NewsqaError, KeyError):
 
 class ModelUnavailableError(NewsqaError):
     """An embedding model or LLM that is not installed, does not match, or does not answer."""
+
+
+def guarded(call, *args) -> int:
+    """Run a command; a NewsqaError becomes one line on stderr and its exit code. The one error
+    boundary of every entry point (`newsqa`, `python -m index`)."""
+    import sys
+
+    from index.console import clean
+
+    try:
+        return call(*args)
+    except NewsqaError as exc:
+        print(f"error: {clean(exc)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

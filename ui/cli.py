@@ -5,8 +5,7 @@ import sys
 
 from index import offline
 from index.config import IndexSettings
-from index.console import clean
-from index.errors import NewsqaError
+from index.errors import guarded
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,15 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     # Before anything imports Hugging Face, llama-index or Gradio.
     offline.apply(IndexSettings().data_dir)
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except NewsqaError as exc:
-        # The one place a user's error becomes a line on stderr and an exit code.
-        print(f"error: {clean(exc)}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return guarded(args.func, args)
 
 
 if __name__ == "__main__":
