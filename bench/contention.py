@@ -33,7 +33,7 @@ def child(embed_model: str, queries: int) -> dict:
     from index import offline
 
     offline.apply()
-    from index.builder import embedder_for, open_index
+    from index.components import embedder_for, open_index
     from qa.llms import load_llm
     from qa.retrieval import Retriever
     from qa.settings import QASettings

@@ -8,9 +8,9 @@ from pathlib import Path
 from index import backends
 from index.articles import Article, origin_file, with_capped_title
 from index.backends.base import IndexBase, IndexMismatchError
-from index.chunking import chunk_article, make_splitter
+from index.components import chunker_for, embedder_for
 from index.config import IndexSettings
-from index.embedding import dimension, load_embedder, max_tokens, tokenizer
+from index.embedding import dimension
 from index.errors import DocumentNotFoundError
 from index.fetch import FetchLimits, is_url
 from index.loaders import Problem, load_paths, with_distinct_id
@@ -32,24 +32,6 @@ class BuildOutcome:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
-
-
-def embedder_for(settings: IndexSettings):
-    return load_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_threads)
-
-
-def chunker_for(settings: IndexSettings, embedder) -> Callable:
-    splitter = make_splitter(
-        tokenizer(embedder).tokenize,
-        settings.chunk_size,
-        settings.chunk_overlap,
-        max_tokens(embedder),
-    )
-    return lambda article: chunk_article(article, splitter)
-
-
-def open_index(settings: IndexSettings) -> IndexBase:
-    return backends.open_index(settings)
 
 
 def build(

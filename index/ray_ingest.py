@@ -41,7 +41,7 @@ class _ChunkAndEmbed:
         from index import offline
 
         offline.apply()
-        from index.builder import chunker_for, embedder_for
+        from index.components import chunker_for, embedder_for
 
         s = IndexSettings(**settings)
         self.embedder = embedder_for(s)

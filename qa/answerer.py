@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from index.backends.base import IndexBase
-from index.builder import embedder_for, open_index
+from index.components import embedder_for, open_index
 from index.errors import BadInputError
 from qa.citations import past_sentence_limit, verify
 from qa.evidence import Evidence, rank_by_evidence, select_evidence

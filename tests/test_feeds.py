@@ -3,7 +3,7 @@ real fetching, trafilatura, the real embedder, FAISS and tantivy."""
 
 import pytest
 
-from index import builder, feeds
+from index import builder, components, feeds
 from index.errors import BadInputError
 from index.fetch import PAGE_TYPES, FetchError, FetchLimits, fetch
 from qa.retrieval import Retriever
@@ -131,7 +131,7 @@ def test_an_updated_article_replaces_its_old_chunks(site, settings):
     outcome = feeds.refresh(settings)
     assert outcome.feeds[0].updated == 1
     assert outcome.build.replaced == [link]
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     texts = [n.get_content() for n in index.nodes()]
     assert any("three hundred million" in t for t in texts)
     assert not any("two hundred million" in t for t in texts)
@@ -230,10 +230,10 @@ def test_a_wire_story_at_three_outlets_is_indexed_once_and_cited_with_all_three(
     assert sorted(outcome.build.copies) == sorted((link, first) for link, _ in links[1:3])
     docs = builder.list_documents(settings)
     assert docs[first].chunks > 0 and docs[links[1][0]].chunks == 0
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     assert index.also_reported_by(first) == ("Harbour Herald", "Northern Post")
 
-    hits = Retriever(index, builder.embedder_for(settings)).retrieve(
+    hits = Retriever(index, components.embedder_for(settings)).retrieve(
         "Why did the central bank keep interest rates at four percent?", top_k=3
     )
     assert hits[0].doc_id == first
@@ -245,13 +245,13 @@ def test_a_wire_story_at_three_outlets_is_indexed_once_and_cited_with_all_three(
     assert not any(p.doc_id in {links[1][0], links[2][0]} for p in hits)
 
     # Asked of one copy's outlet only, the story is found through the copy.
-    herald = Retriever(index, builder.embedder_for(settings)).retrieve(
+    herald = Retriever(index, components.embedder_for(settings)).retrieve(
         "central bank interest rates",
         top_k=3,
         filters=RetrievalFilters(sources=("Harbour Herald",)),
     )
     assert [p.doc_id for p in herald][:1] == [first]
-    ferry_only = Retriever(index, builder.embedder_for(settings)).retrieve(
+    ferry_only = Retriever(index, components.embedder_for(settings)).retrieve(
         "ferry pier", top_k=3, filters=RetrievalFilters(sources=("Harbour Herald",))
     )
     assert all(p.doc_id == first for p in ferry_only)  # Valley News' other story is not let in

@@ -10,7 +10,7 @@ import time
 import pytest
 from llama_index.core.schema import MetadataMode
 
-from index import builder
+from index import builder, components
 from index.embedding import tokenizer as tokenizer_of
 from index.store import IndexMismatchError, NewsIndex
 from tests.conftest import APOLOGY_Q, ROOT, SEEDS, write
@@ -21,18 +21,18 @@ QATAR_SENTENCE = "Trump demanded an apology from Netanyahu to Qatari officials"
 def retriever_for(settings):
     from qa.retrieval import Retriever
 
-    return Retriever(builder.open_index(settings), builder.embedder_for(settings))
+    return Retriever(components.open_index(settings), components.embedder_for(settings))
 
 
 def test_round_trip_ranks_the_qatar_passage_first(seeded):
     settings = seeded
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     assert list(index.documents()) == ["netanyahu-trump-mar-a-lago"]
     hits = retriever_for(settings).retrieve(APOLOGY_Q, top_k=3)
     assert QATAR_SENTENCE in hits[0].text
     assert hits[0].similarity > 0.5  # the dense cosine the refusal gate reads
     # Dense search alone agrees: the vectors survived persistence.
-    vec = builder.embedder_for(settings).get_query_embedding(APOLOGY_Q)
+    vec = components.embedder_for(settings).get_query_embedding(APOLOGY_Q)
     [dense] = index.search([], vec, dense_k=1, sparse_k=0, top_k=1)
     assert QATAR_SENTENCE in dense.node.get_content()
     assert dense.similarity == pytest.approx(index.similarity(vec, dense.node.node_id), abs=1e-5)
@@ -40,7 +40,7 @@ def test_round_trip_ranks_the_qatar_passage_first(seeded):
 
 def test_chunks_keep_exact_offsets_and_metadata(seeded):
     settings = seeded
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     body = json.loads((SEEDS / "netanyahu-trump-mar-a-lago.json").read_text())["body"]
     nodes = sorted(index.nodes(), key=lambda n: n.start_char_idx)
     assert len(nodes) > 3
@@ -64,8 +64,8 @@ def test_every_embedded_chunk_fits_minilm_256_word_pieces(backend_settings, tmp_
     p = write(tmp_path / "long.json", json.dumps({"title": title, "body": body}))
     outcome = builder.build([p], settings)
     assert not outcome.errors
-    tokenizer = tokenizer_of(builder.embedder_for(settings))
-    nodes = builder.open_index(settings).nodes()
+    tokenizer = tokenizer_of(components.embedder_for(settings))
+    nodes = components.open_index(settings).nodes()
     assert len(nodes) > 3
     for node in nodes:
         embedded = node.get_content(metadata_mode=MetadataMode.EMBED)
@@ -74,10 +74,10 @@ def test_every_embedded_chunk_fits_minilm_256_word_pieces(backend_settings, tmp_
 
 def test_reindexing_the_same_article_changes_nothing(seeded):
     settings = seeded
-    before = builder.open_index(settings).current_version()
+    before = components.open_index(settings).current_version()
     outcome = builder.build([SEEDS], settings)
     assert outcome.unchanged == ["netanyahu-trump-mar-a-lago"] and not outcome.added
-    assert builder.open_index(settings).current_version() == before
+    assert components.open_index(settings).current_version() == before
 
 
 def test_changed_article_replaces_its_chunks(seeded, tmp_path):
@@ -87,7 +87,7 @@ def test_changed_article_replaces_its_chunks(seeded, tmp_path):
     write(tmp_path / "changed" / "a.json", json.dumps(record))
     outcome = builder.build([tmp_path / "changed"], settings)
     assert outcome.replaced == ["netanyahu-trump-mar-a-lago"]
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     assert len(index.nodes()) == 1 == index.chunk_count()
     assert "snowstorm" in index.nodes()[0].get_content()
     assert index.documents()["netanyahu-trump-mar-a-lago"].chunks == 1
@@ -101,7 +101,7 @@ def test_remove_deletes_one_document(seeded, tmp_path):
     builder.build([tmp_path / "more"], settings)
     record = builder.remove("netanyahu-trump-mar-a-lago", settings)
     assert record.chunks > 3
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     assert list(index.documents()) == ["dam"]
     assert index.chunk_count() == len(index.nodes()) == 1
     with pytest.raises(KeyError, match="no document 'nope'"):
@@ -114,7 +114,7 @@ def test_other_embedding_model_is_refused(seeded):
     with pytest.raises(
         IndexMismatchError, match="all-MiniLM-L6-v2.*384 dimensions.*all-mpnet-base-v2"
     ):
-        builder.open_index(other)
+        components.open_index(other)
     with pytest.raises(IndexMismatchError):
         builder.build([SEEDS], other)
 
@@ -132,7 +132,7 @@ def test_bad_input_reports_each_file_and_keeps_the_index(seeded, tmp_path):
     named = {os.path.basename(p.path) for p in outcome.problems}
     assert named == {"empty.txt", "bin.txt", "latin.txt", "feed.jsonl", "notes.docx", "missing.txt"}
     assert outcome.added == ["good"]
-    docs = builder.open_index(settings).documents()
+    docs = components.open_index(settings).documents()
     assert set(docs) == {"netanyahu-trump-mar-a-lago", "good"}
 
 
@@ -154,11 +154,11 @@ def test_interrupted_save_leaves_previous_index_readable(
         builder.build([tmp_path / "new"], settings)
     monkeypatch.undo()
     assert (seed_copy / "CURRENT").read_text() == before
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     assert list(index.documents()) == ["netanyahu-trump-mar-a-lago"]
     # The next build recovers and cleans the half-written folder.
     builder.build([tmp_path / "new"], settings)
-    assert set(builder.open_index(settings).documents()) == {"netanyahu-trump-mar-a-lago", "x"}
+    assert set(components.open_index(settings).documents()) == {"netanyahu-trump-mar-a-lago", "x"}
     assert not [p for p in seed_copy.iterdir() if p.name.startswith("tmp-")]
 
 
@@ -203,7 +203,7 @@ def test_concurrent_writers_do_not_lose_each_other(seed_copy, settings, tmp_path
     """Two uploads at once (the UI's case): the lock serializes load-modify-save."""
     import threading
 
-    builder.embedder_for(settings)  # load once so both threads race on the index, not the model
+    components.embedder_for(settings)  # load once so both threads race on the index, not the model
     paths = [
         write(tmp_path / "a" / "ferry.txt", "A new ferry line to the islands started on Monday."),
         write(tmp_path / "b" / "museum.txt", "The city museum reopened its dinosaur hall."),
@@ -222,5 +222,5 @@ def test_concurrent_writers_do_not_lose_each_other(seed_copy, settings, tmp_path
     for t in threads:
         t.join()
     assert not errors
-    docs = builder.open_index(settings).documents()
+    docs = components.open_index(settings).documents()
     assert set(docs) == {"netanyahu-trump-mar-a-lago", "ferry", "museum"}

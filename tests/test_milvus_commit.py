@@ -17,7 +17,7 @@ from collections import Counter
 
 import pytest
 
-from index import builder
+from index import builder, components
 from index.articles import Article
 from index.backends.milvus import connect, disconnect
 from tests.conftest import ROOT
@@ -28,7 +28,7 @@ CHILD = """
 import json, os, signal, sys
 from index import offline
 offline.apply()
-from index import builder
+from index import builder, components
 from index.articles import Article
 from index.backends import milvus
 from index.config import IndexSettings
@@ -110,7 +110,7 @@ def run_child(folder, point: str, articles: list[dict], rebuild: bool = False):
 
 def check_consistent(settings) -> dict:
     """What search can return is exactly what `index list` shows, one row per chunk."""
-    index = builder.open_index(settings)  # a reader: recovers nothing
+    index = components.open_index(settings)  # a reader: recovers nothing
     docs = index.documents()
     with_chunks = {d: r.chunks for d, r in docs.items() if r.chunks}
     seen = Counter(n.ref_doc_id for n in index.nodes())
@@ -125,7 +125,7 @@ def check_consistent(settings) -> dict:
 
 def stored_rows(settings) -> int:
     """Every chunk row in storage, visible or not."""
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     rows = index.client.query(index.chunks_name, filter="", output_fields=["count(*)"])
     return int(rows[0]["count(*)"])
 
@@ -177,7 +177,7 @@ def test_a_build_killed_at_any_moment_leaves_what_list_shows_and_the_next_conver
     assert run_child(tmp_path, "none", [story(0, 3)]).returncode == 0
     after = set(connect(settings).list_collections())
     assert len(after) < len(collections)  # the killed generation's two collections are gone
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     generations = {n.split("_")[1] for n in after if n.endswith("_chunks")}
     assert generations == {index.generation}  # only the live one (no rebuild switched)
     assert stored_rows(settings) == index.chunk_count()

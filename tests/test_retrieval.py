@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from index import builder
+from index import builder, components
 from qa.retrieval import Retriever
 from qa.types import RetrievalFilters
 from tests.conftest import write
@@ -40,7 +40,7 @@ def retriever(backend_settings, tmp_path):
     settings = backend_settings
     p = write(tmp_path / "feed.jsonl", "\n".join(json.dumps(a) for a in ARTICLES))
     assert not builder.build([p], settings).errors
-    return Retriever(builder.open_index(settings), builder.embedder_for(settings))
+    return Retriever(components.open_index(settings), components.embedder_for(settings))
 
 
 def docs(passages):
@@ -87,8 +87,8 @@ def test_hybrid_search_finds_a_term_only_bm25_knows(backend_settings, tmp_path):
     ]
     p = write(tmp_path / "feed.jsonl", "\n".join(json.dumps(a) for a in rows))
     assert not builder.build([p], backend_settings).errors
-    index = builder.open_index(backend_settings)
-    embedder = builder.embedder_for(backend_settings)
+    index = components.open_index(backend_settings)
+    embedder = components.embedder_for(backend_settings)
     vec = embedder.get_query_embedding("xj4471")
     sparse_only = index.search(["xj4471"], vec, dense_k=1, sparse_k=4, top_k=4)
     assert "valve" in {h.node.metadata["doc_id"] for h in sparse_only}

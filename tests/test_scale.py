@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bench import synthetic
-from index import builder, vector_index
+from index import builder, components, vector_index
 from index.embedding import raw_encode
 from index.store import TEXT_DIR, NewsIndex
 from qa.retrieval import Retriever
@@ -66,10 +66,10 @@ def test_ivf_index_answers_filters_and_removals_like_flat(settings, tmp_path):
     settings.dedup = False  # the six reports of a topic are near-copies across two wires
     outcome = builder.build([feed], settings)
     assert not outcome.errors
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     assert index.manifest.vector_index["kind"] == "ivf"
     assert index.manifest.vector_index["recall_at_10"] >= 0.95
-    embedder = builder.embedder_for(settings)
+    embedder = components.embedder_for(settings)
     retriever = Retriever(index, embedder)
     hits = retriever.retrieve("Which bridge was closed because of cracked cables?", top_k=3)
     assert hits[0].doc_id.startswith("bridge-")
@@ -80,7 +80,7 @@ def test_ivf_index_answers_filters_and_removals_like_flat(settings, tmp_path):
     assert only_a and all(p.source == "Wire A" for p in only_a)
 
     builder.remove("bridge-0", settings)
-    index = builder.open_index(settings)
+    index = components.open_index(settings)
     assert index.manifest.vector_index["kind"] == "ivf"
     assert len(index.store) == 29 == len(index.store.text)
     hits = Retriever(index, embedder).retrieve("cracked cables bridge", top_k=10)

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from index import builder
+from index import builder, components
 from tests.conftest import SEEDS, write
 from ui.cli import main as newsqa
 
@@ -42,7 +42,7 @@ def test_ray_ingest_matches_the_plain_build(backend_settings, tmp_path, capsys):
     outcome = builder.build([SEEDS, feed], ray, ray="local")
     assert not outcome.errors and len(outcome.added) == 4
 
-    a, b = builder.open_index(plain), builder.open_index(ray)
+    a, b = components.open_index(plain), components.open_index(ray)
     assert {k: (r.chunks, r.content_hash) for k, r in a.documents().items()} == {
         k: (r.chunks, r.content_hash) for k, r in b.documents().items()
     }

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from index import builder
+from index import builder, components
 from index.store import IndexMismatchError
 from tests.conftest import APOLOGY_Q, ROOT, SEEDS
 
@@ -62,13 +62,13 @@ def test_an_int8_build_records_its_model_and_a_different_space_is_refused(settin
     s = settings.model_copy(update={"embed_model": INT8})
     outcome = builder.build([SEEDS], s)
     assert not outcome.errors and outcome.added
-    index = builder.open_index(s)
+    index = components.open_index(s)
     assert index.manifest.embed_model == INT8
     fp32 = settings.model_copy(update={"embed_model": "all-MiniLM-L6-v2"})
-    builder.open_index(fp32)  # fp32 queries on an int8 index: one space
+    components.open_index(fp32)  # fp32 queries on an int8 index: one space
     other = settings.model_copy(update={"embed_model": "sentence-transformers/all-mpnet-base-v2"})
     with pytest.raises(IndexMismatchError, match=INT8):
-        builder.open_index(other)
+        components.open_index(other)
 
 
 @pytest.mark.slow
