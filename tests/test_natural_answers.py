@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, multihop_rows
 
 FLOOD = [
     {
@@ -85,3 +85,47 @@ def test_two_outlets_disagreeing_on_a_number_are_both_shown(built):
     quotes = {c.passage.source: c.quote for c in answer.citations}
     assert "killed 12 people" in quotes["Harbour Daily"]
     assert "risen to 31 people" in quotes["Coastal Times"]
+
+
+# Questions from eval/gold/natural-dev.jsonl on MultiHop-RAG articles (read from ../shared).
+NATURAL_ARTICLES = ["mhr-a085", "mhr-a108", "mhr-a039", "mhr-a025", "mhr-a153", "mhr-a465"]
+
+
+@pytest.fixture(scope="module")
+def natural(tmp_path_factory):
+    from qa.answerer import Answerer
+
+    by_id = {a["id"]: a for a in multihop_rows("articles.jsonl")}
+    settings = build(tmp_path_factory.mktemp("natural-mh"), [by_id[i] for i in NATURAL_ARTICLES])
+    return Answerer(settings)
+
+
+def cited_right(answer, words: str) -> None:
+    assert not answer.refused, (answer.raw_text, answer.notes)
+    assert words in answer.text, (answer.text, answer.notes)
+    assert answer.citations, answer.notes
+    for c in answer.citations:
+        assert c.passage.text[c.start : c.end] == c.quote and f"[{c.n}]" in answer.text
+
+
+@pytest.mark.slow
+def test_a_right_draft_without_a_marker_is_kept_and_cited(natural):
+    answer = natural.ask("Where is AfroFuture based?")
+    cited_right(answer, "Ghana")
+    assert "Ghana" in " ".join(c.quote for c in answer.citations)
+
+
+@pytest.mark.slow
+def test_an_outlet_name_is_never_the_answer(natural):
+    answer = natural.ask("How many WSL titles did Emma Hayes win?")
+    outlets = {a.source for a in natural.index.documents().values()}
+    body = answer.text.split("[")[0].strip(" .")
+    assert body not in outlets and "New York Times" not in answer.text, answer.notes
+    if not answer.refused:
+        cited_right(answer, "six")
+
+
+@pytest.mark.slow
+def test_a_yes_no_question_the_articles_cannot_decide_is_refused(natural):
+    answer = natural.ask("Did the EU block Amazon's iRobot deal in the end?")
+    assert answer.refused, (answer.text, answer.notes)
