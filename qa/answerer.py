@@ -242,9 +242,11 @@ class Answerer:
             notes.append("refused before the LLM: no passage close enough")
             yield finish(REFUSAL_TEXT, True)
             return
-        joins = Drafted(plan, standalone, evidence, [], "").joins
-        # A one-part yes/no question may be refused; a comparison of articles gets a verdict.
-        prompt_kind = "yes_no_or_refuse" if plan.kind == "yes_no" and not joins else plan.kind
+        # A yes/no question about the world ("Did the EU block the deal?") may be one the
+        # articles cannot decide, and may be refused. One about what a named outlet's article
+        # says, or comparing articles, is judged on those articles: it gets a verdict.
+        on_articles = Drafted(plan, standalone, evidence, [], "").joins or bool(plan.sources)
+        prompt_kind = "yes_no_or_refuse" if plan.kind == "yes_no" and not on_articles else plan.kind
         messages = answer_messages(
             question if not history else standalone, evidence, history, prompt_kind
         )
@@ -252,16 +254,16 @@ class Answerer:
         s = self.settings
         grammar = GRAMMARS.get(plan.kind)
         if plan.kind == "yes_no":
-            grammar = self._verdict_grammar(messages, notes, may_refuse=not joins) or grammar
+            grammar = self._verdict_grammar(messages, notes, not on_articles) or grammar
         for piece in self._draft(messages, grammar):
             raw += piece
             yield piece
         t3 = time.perf_counter()
         timings.generate_s = t3 - t2
         drafted = Drafted(plan, standalone, evidence, messages, raw)
-        # A one-part yes/no question's verdict stands only with its reason supported; one that
-        # compares articles may stand on the sentences it cites (MultiHop-RAG's comparisons).
-        verified = verify(raw, evidence, standalone, plan.kind, verdict_on_cited=drafted.joins)
+        # A verdict on the world stands only with its reason supported; one on named articles
+        # may stand on the sentences it cites (MultiHop-RAG's comparisons).
+        verified = verify(raw, evidence, standalone, plan.kind, verdict_on_cited=on_articles)
         verified = run_fallbacks(fallbacks(self.llm, s, self._sources), drafted, verified)
         timings.verify_s = time.perf_counter() - t3
         if verified.refused:

@@ -434,8 +434,10 @@ def verify(
         kept.append((text, idxs))
         if len(kept) == MAX_SENTENCES:
             break
-    if kept and kind != "yes_no" and not any(answers_kind(question, t) for t, _ in kept):
-        # "The judge in the trial is the judge who …" names no one for "Who is the judge?".
+    if strict and kept and kind != "yes_no" and not any(answers_kind(question, t) for t, _ in kept):
+        # A pushed answer (the second look) must give what was asked: "The judge in the trial is
+        # the judge who …" names no one for "Who is the judge?". Not asked of a first draft:
+        # "international leaders" answers "Who would sit on the peace body?".
         notes.append("refused: no sentence gives what the question asks for")
         kept = []
     if not kept:

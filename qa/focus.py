@@ -14,7 +14,7 @@ WHEN = re.compile(
     re.I,
 )
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b")
-NAME = re.compile(r"(?<=\s)[A-Z][\w'’.-]+")
+NAME = re.compile(r"(?<=\s)(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*")  # "Paris", "iOS"
 
 
 def answers_kind(question: str, sentence: str) -> bool:
@@ -31,10 +31,8 @@ def answers_kind(question: str, sentence: str) -> bool:
         return True  # "Who is Anna Kelly?" asks what she is, not for another name
     if re.match(r"(?:who|whom|whose|which|where)\b", q):
         asked = set(content_stems(question))
-        first = sentence.split()[0] if sentence.split() else ""
-        names = [m.group(0) for m in NAME.finditer(" " + sentence) if m.group(0) != first]
-        if first[:1].isupper():
-            names.append(first)  # "Schumer hosted …": a name may open the sentence
+        # The first word counts too ("Schumer hosted …"); a capitalised function word does not.
+        names = [m.group(0) for m in NAME.finditer(" " + sentence)]
         return any(
             stem(w) not in asked
             for name in names

@@ -383,11 +383,20 @@ def test_a_sentence_saying_others_had_no_information_is_not_a_refusal():
     assert is_refusal("The articles provide no information on it.")
 
 
-def test_an_answer_must_give_what_the_question_asks_for():
-    # A who-question answered without a name, a when-question without a time.
+def test_a_pushed_answer_must_give_what_the_question_asks_for():
+    # A who-question answered without a name, a when-question without a time (strict: the
+    # second look's answer, which the model was pushed to give).
     q = "Who demanded an apology from Netanyahu?"
-    assert verify("The person demanded an apology from Netanyahu [2].", PASSAGES, q).refused
-    assert not verify("Trump demanded an apology from Netanyahu [2].", PASSAGES, q).refused
+    draft = "An apology was demanded from Netanyahu during a tense meeting [2]."
+    assert verify(draft, PASSAGES, q, strict=True).refused
+    assert not verify(draft, PASSAGES, q).refused  # a first draft may describe
+    assert not verify(
+        "Trump demanded an apology from Netanyahu [2].", PASSAGES, q, strict=True
+    ).refused
     q = "When did Trump demand an apology?"
-    assert verify("Trump demanded an apology to Qatari officials [2].", PASSAGES, q).refused
-    assert not verify("In September, Israel’s strikes angered Trump [2].", PASSAGES, q).refused
+    assert verify(
+        "Trump demanded an apology to Qatari officials [2].", PASSAGES, q, strict=True
+    ).refused
+    assert not verify(
+        "In September, Israel’s strikes angered Trump [2].", PASSAGES, q, strict=True
+    ).refused
