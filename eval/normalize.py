@@ -8,9 +8,13 @@ _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = set(string.punctuation) | set("“”‘’–—")
 
 
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+
+
 def normalize_answer(text: str) -> str:
-    """Lower-case, drop punctuation and articles, collapse whitespace (as SQuAD's evaluator)."""
-    text = text.lower().replace("’", "'")
+    """Lower-case, drop punctuation and articles, collapse whitespace (as SQuAD's evaluator);
+    a day's ordinal is its number ("November 16th" is "November 16")."""
+    text = _ORDINAL.sub(r"\1", text.lower().replace("’", "'"))
     text = "".join(ch if ch not in _PUNCT else " " for ch in text)
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
