@@ -11,18 +11,21 @@ import re
 from qa.types import Citation
 
 # "What was the outcome of …", "What came out of …", "What happened at …", "What did they
-# agree on?", "How did the talks end?".
+# agree on?", "How did the talks end?", "How many people went to …?", "Who won …?".
 OUTCOME_QUESTION = re.compile(
     r"^\s*(?:what\s+(?:was|were)\s+the\s+(?:outcomes?|results?|conclusions?)\s+of\b"
     r"|what\s+(?:came|resulted)\s+(?:out\s+)?of\b"
     r"|what\s+happened\s+(?:at|in|during|after)\b"
     r"|what\s+did\b.*\b(?:agree|decide|conclude|settle)\b"
-    r"|how\s+did\b.*\b(?:end|turn\s+out)\s*\??\s*$)",
+    r"|how\s+did\b.*\b(?:end|turn\s+out)\s*\??\s*$"
+    # How it went, in numbers or a winner: "How many people went to the match?", "Who won?"
+    r"|how\s+(?:many|much)\b.*\b(?:went|attended|turned\s+(?:up|out)|showed\s+up|watched|came)\b"
+    r"|who\s+won\b|what\s+was\s+the\s+(?:final\s+)?score\b)",
     re.I,
 )
 # A sentence that speaks of the event as still to come.
 ANNOUNCES = re.compile(
-    r"\b(?:(?:is|are)\s+(?:set|expected|scheduled|due|slated|poised|going|likely)\s+to"
+    r"\b(?:(?:is|are)\s+(?:set|expected|scheduled|due|slated|poised|going|likely)\b"
     r"|will|plans?\s+to|aims?\s+to|upcoming|ahead\s+of"
     r"|prepar(?:e|es|ing)\s+(?:for|to))\b",
     re.I,

@@ -45,3 +45,13 @@ def test_an_outcome_that_mentions_what_comes_next_is_still_an_outcome():
     text = "The two sides agreed a ceasefire that will take effect on Monday."
     c = Citation(1, Passage("n", "d", "t", text), text, 0, len(text))
     assert not only_announces([c])
+
+
+def test_a_count_of_how_it_went_is_not_answered_by_an_expectation():
+    from qa.types import Citation, Passage
+
+    assert asks_outcome("How many people went to the pride match against Collingwood?")
+    assert asks_outcome("Who won the Holiday Bowl?")
+    assert not asks_outcome("How many classes does Baldur's Gate 3 have?")
+    text = "A crowd in excess of 4,000 is expected at Henson Park on Sunday."
+    assert only_announces([Citation(1, Passage("n", "d", "t", text), text, 0, len(text))])
