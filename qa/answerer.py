@@ -27,6 +27,12 @@ from qa.retrieval import Request, Retriever
 from qa.settings import QASettings
 from qa.types import Answer, Passage, RetrievalFilters, Timings, Turn
 
+# A reason that does not open with "the articles" (any case): the refusal is decided apart.
+REASON_NOT_REFUSAL = (
+    'reason ::= [^tT\\n] [^\\n]* | [tT] [^h\\n] [^\\n]* | [tT] "h" [^e\\n] [^\\n]* '
+    '| [tT] "he" [^ \\n] [^\\n]* | [tT] "he " [^a\\n] [^\\n]* | [tT] "he a" [^r\\n] [^\\n]*'
+)
+
 
 def shift_day(iso: str, days: int) -> str:
     return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
@@ -302,6 +308,10 @@ class Answerer:
             if refuse is not None and refuse > self.settings.yes_no_refusal_margin:
                 notes.append(f"refusal preferred to {verdict}: log-odds {refuse:.2f}")
                 return f'root ::= "{REFUSAL_TEXT}"'
+        if may_refuse:
+            # The prompt allows the refusal; once the verdict is decided, its reason may not be
+            # one ("No, the articles don't say." refused a right "No").
+            return f'root ::= "{verdict}, " reason\n{REASON_NOT_REFUSAL}'
         return f'root ::= "{verdict}, " [^\\n]+'
 
     def ask(self, question: str, history: list[Turn] | None = None, **kwargs) -> Answer:

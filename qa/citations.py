@@ -78,7 +78,12 @@ def is_refusal(text: str) -> bool:
 SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 # The evidence lines read "[3] (The Roar | Sports Writers Blog, 2023-10-28) Handre Pollard …";
 # a draft that copies the head "(Outlet, date)" means the sentence after it, not the outlet.
-EVIDENCE_HEAD = re.compile(r"^\(?[^()\[\]\n]{0,80}?,\s*\d{4}-\d{2}-\d{2}\)\s*")
+# Also "The New York Times, 2023-11-15, states that Hayes won six titles": the claim is what
+# follows the attribution.
+EVIDENCE_HEAD = re.compile(
+    r"^\(?[^()\[\]\n]{0,80}?,\s*\d{4}-\d{2}-\d{2}\s*(?:\)\s*|,\s*)"
+    r"(?:(?:states|reports|says|said|reported|writes|wrote|notes|noted|adds|added)\s+(?:that\s+)?)?"
+)
 # The entity prompt asks for "the short answer" first; some replies announce it.
 ANNOUNCED = re.compile(r"^\s*(?:the )?short answer(?: is)?\s*:?\s*", re.I)
 

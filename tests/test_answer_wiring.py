@@ -69,8 +69,10 @@ def test_the_yes_no_verdict_follows_the_log_odds_and_the_threshold(
     answer = Answerer(settings, llm=llm).ask(
         "Do Trump and Netanyahu need each other, according to Miller?"
     )
-    # The reply may only open with the verdict decided from the log-odds.
-    assert llm.calls[0]["grammar"] == f'root ::= "{verdict}, " [^\\n]+'
+    # The reply may only open with the verdict decided from the log-odds, and (the question
+    # being about the world, where the prompt allows refusing) its reason may not be a refusal.
+    assert llm.calls[0]["grammar"].startswith(f'root ::= "{verdict}, " reason\n')
+    assert '[tT] "he a" [^r\\n]' in llm.calls[0]["grammar"]
     assert any(f"verdict {verdict}: Yes-No log-odds {margin:.2f}" in n for n in answer.notes)
 
 
@@ -154,4 +156,4 @@ def test_a_one_part_yes_no_question_may_be_refused(seed_index_dir, refusal, refu
     if refused:
         assert llm.calls[0]["grammar"] == f'root ::= "{REFUSAL_TEXT}"' and answer.refused
     else:
-        assert llm.calls[0]["grammar"] == 'root ::= "No, " [^\\n]+'
+        assert llm.calls[0]["grammar"].startswith('root ::= "No, " reason\n')
