@@ -7,6 +7,8 @@ the share of the question's content words the sentence holds) is set where, on t
 no unanswerable question reaches it.
 """
 
+import re
+
 from qa.citations import Verified
 from qa.evidence import Evidence
 from qa.focus import answers_kind
@@ -15,7 +17,17 @@ from qa.types import Citation
 
 def quote_answer(evidence: list[Evidence], min_score: float, question: str = "") -> Verified | None:
     ranked = sorted(evidence, key=lambda e: -e.score)
-    best = next((e for e in ranked if answers_kind(question, e.text)), None)
+    # The question's own numbers ("in Week 10") must be in the quote: a sentence about Week 12
+    # answers another question.
+    numbers = set(re.findall(r"\d+", question))
+    best = next(
+        (
+            e
+            for e in ranked
+            if answers_kind(question, e.text) and numbers <= set(re.findall(r"\d+", e.text))
+        ),
+        None,
+    )
     if best is None or best.score < min_score:
         return None
     text = " ".join(best.text.split())

@@ -157,3 +157,16 @@ def test_a_one_part_yes_no_question_may_be_refused(seed_index_dir, refusal, refu
         assert llm.calls[0]["grammar"] == f'root ::= "{REFUSAL_TEXT}"' and answer.refused
     else:
         assert llm.calls[0]["grammar"].startswith('root ::= "No, " reason\n')
+
+
+def test_a_quote_answers_only_the_instance_the_question_names():
+    from qa.evidence import Evidence
+    from qa.extractive import quote_answer
+    from qa.types import Passage
+
+    text = "Ja'Marr Chase averaged over 20 yards per reception in Week 12."
+    e = [Evidence(1, Passage("n", "d", "t", text), 0, len(text), score=2.0)]
+    assert quote_answer(e, 1.4, "How many yards did Ja'Marr Chase have in Week 10?") is None
+    assert quote_answer(e, 1.4, "How many yards did Ja'Marr Chase average in Week 12?")
+    # A quote holds what the question asks for: a reason for "why".
+    assert quote_answer(e, 1.4, "Why did Chase average 20 yards in Week 12?") is None
