@@ -409,6 +409,11 @@ def verify(
     lost_verdict = None  # "Yes"/"No" whose own sentence was dropped
     for k, claim in enumerate(split_claims(answer)):
         if is_refusal(claim.text):
+            if kind == "yes_no" and not verdict_on_cited:
+                # "No, the EU did not block it. The articles do not say that it did.": the model
+                # itself says the articles do not decide a question about the world.
+                notes.append(f"refused: the reply says the articles do not decide: {claim.text!r}")
+                return Verified("", [], True, repointed, dropped, trimmed, tuple(notes))
             dropped += 1
             notes.append(f"dropped refusal: {claim.text!r}")
             continue

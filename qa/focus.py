@@ -14,20 +14,12 @@ WHEN = re.compile(
     re.I,
 )
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b")
-# A reason, or a purpose: "because …", "as a result", "to prepare for …".
-REASON = re.compile(
-    r"\b(?:because|due to|as a result|owing to|so that|in order to|since|after|amid|reasons?|"
-    r"caused|led to|thanks to|to (?:prepare|help|avoid|prevent|keep|protect|make|get|give|allow|"
-    r"reduce|raise|cut|save|boost|fund|pay|cover|show|indicate|signal|support))\b",
-    re.I,
-)
 NAME = re.compile(r"(?<=\s)(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*")  # "Paris", "iOS"
 
 
 def answers_kind(question: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of thing the question asks for: a figure for "how
-    many/much", a time for "when", a reason for "why", a name the question does not give for
-    "who/which/where".
+    many/much", a time for "when", a name the question does not give for "who/which/where".
     A quote that only mentions the subject ("For more on the Military Bowl click here!")
     answers nothing."""
     q = question.strip().lower()
@@ -35,8 +27,6 @@ def answers_kind(question: str, sentence: str) -> bool:
         return bool(FIGURE.search(sentence))
     if q.startswith("when") or q.startswith("what time") or q.startswith("what year"):
         return bool(WHEN.search(sentence))
-    if q.startswith("why"):
-        return bool(REASON.search(sentence))
     if re.match(r"\s*(?i:who)\s+(?i:is|was|are|were)\s+[A-Z]", question):
         return True  # "Who is Anna Kelly?" asks what she is, not for another name
     if re.match(r"(?:who|whom|whose|which|where)\b", q):

@@ -402,14 +402,15 @@ def test_a_pushed_answer_must_give_what_the_question_asks_for():
     ).refused
 
 
-def test_a_pushed_why_answer_gives_a_reason_from_sentences_about_the_question():
-    q = "Why did Trump demand an apology from Netanyahu?"
-    reason = "Trump demanded an apology after Israel’s actions against Hamas leaders in Qatar [2]."
-    assert not verify(reason, PASSAGES, q, strict=True).refused
-    no_reason = "Trump demanded an apology from Netanyahu to Qatari officials [2]."
-    assert verify(no_reason, PASSAGES, q, strict=True).refused
+def test_a_pushed_answer_cites_sentences_about_the_question():
     # Sentences sharing a word with the question are not about it (1 of its 6 words here).
     q = "Why did the Qatari envoy cancel the summit with the Iranian delegation?"
     off = "The envoy cancelled it because Iran is a focal point of concern [1]."
     v = verify(off, PASSAGES, q, strict=True)
     assert v.refused and "hold 1 of the question's words" in " ".join(v.notes)
+
+
+def test_a_world_verdict_the_reply_itself_doubts_is_refused():
+    q = "Did Trump and Netanyahu sign a treaty?"
+    reply = "No, they did not sign one [2]. The articles do not say that they signed a treaty."
+    assert verify(reply, PASSAGES, q, "yes_no", verdict_on_cited=False).refused
