@@ -13,7 +13,7 @@ from index.components import embedder_for, open_index
 from index.errors import BadInputError
 from qa.citations import past_sentence_limit, verify
 from qa.evidence import Evidence, rank_by_evidence, select_evidence
-from qa.fallbacks import Drafted, fallbacks, run_fallbacks
+from qa.fallbacks import Drafted, fallbacks, joins_articles, run_fallbacks
 from qa.llms import ChatLLM, load_llm
 from qa.prompts import (
     GRAMMARS,
@@ -251,7 +251,7 @@ class Answerer:
         # A yes/no question about the world ("Did the EU block the deal?") may be one the
         # articles cannot decide, and may be refused. One about what a named outlet's article
         # says, or comparing articles, is judged on those articles: it gets a verdict.
-        on_articles = Drafted(plan, standalone, evidence, [], "").joins or bool(plan.sources)
+        on_articles = joins_articles(plan) or bool(plan.sources)
         prompt_kind = "yes_no_or_refuse" if plan.kind == "yes_no" and not on_articles else plan.kind
         messages = answer_messages(
             question if not history else standalone, evidence, history, prompt_kind

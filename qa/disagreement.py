@@ -10,7 +10,7 @@ so a sentence listing several numbers never stands for one of them.
 import re
 from dataclasses import dataclass, replace
 
-from qa.citations import Verified
+from qa.citations import HOW_MANY, Verified
 from qa.evidence import Evidence
 from qa.textmatch import content_stems
 from qa.types import Citation
@@ -20,7 +20,6 @@ ASKS_FIGURE = re.compile(
     r"(?:death\s+toll|toll|number|amount|total|price|cost|figure)\b)",
     re.I,
 )
-HOW_MANY = re.compile(r"\bhow\s+many\s+([A-Za-z][\w'-]*)", re.I)
 # A figure: an amount with its currency and scale, a percentage, or a count. Years and days of
 # a date are not figures of a toll or an amount.
 FIGURE = re.compile(

@@ -40,9 +40,13 @@ class Drafted:
 
     @property
     def joins(self) -> bool:
-        """The question joins several articles (several outlets or parts): the answer is what
-        they share."""
-        return len(self.plan.facets) >= 2 or len(self.plan.sources) >= 2
+        return joins_articles(self.plan)
+
+
+def joins_articles(plan: QuestionPlan) -> bool:
+    """The question joins several articles (several outlets or parts): the answer is what they
+    share."""
+    return len(plan.facets) >= 2 or len(plan.sources) >= 2
 
 
 class Fallback(Protocol):
