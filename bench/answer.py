@@ -46,8 +46,8 @@ def run(n_questions: int) -> None:
     print(f"answer: {common.machine()}")
     print(
         f"model: {answerer.llm.name} (loaded in {load_s:.1f} s, openings read in {warm_s:.1f} s), "
-        f"llama.cpp CPU variant {answerer.llm.cpu}, {settings.llm_threads} threads, "
-        f"embeddings {settings.embed_model}"
+        f"llama.cpp CPU variant {answerer.llm.cpu}, {settings.llm.threads} threads, "
+        f"embeddings {settings.embed.model}"
     )
     print(
         f"{'question':<48} {'ask s':>6} {'bare s':>6} {'ratio':>6} {'TTFT s':>6} "
@@ -73,8 +73,8 @@ def run(n_questions: int) -> None:
         t0 = time.perf_counter()
         bare = llama.create_chat_completion(
             messages=messages,
-            max_tokens=settings.llm_max_tokens,
-            temperature=settings.llm_temperature,
+            max_tokens=settings.llm.max_tokens,
+            temperature=settings.llm.temperature,
             grammar=answerer.llm._grammar(GRAMMARS[answer.kind])
             if answer.kind in GRAMMARS
             else None,
@@ -101,7 +101,7 @@ def run(n_questions: int) -> None:
         f"answer p50 {common.percentile(asks, 0.5):.2f} s (bare {common.percentile(bares, 0.5):.2f} s); "
         f"TTFT p50 {common.percentile(ttfts, 0.5):.2f} s, p95 {common.percentile(ttfts, 0.95):.2f} s; "
         f"prompt p50 {common.percentile(prompts, 0.5):.0f} tokens "
-        f"(<= {settings.evidence_sentences} evidence sentences); "
+        f"(<= {settings.retrieval.evidence_sentences} evidence sentences); "
         f"peak RSS {common.peak_rss_mb():.0f} MB"
     )
     print(

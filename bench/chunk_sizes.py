@@ -23,11 +23,11 @@ SETTINGS = [(64, 10), (96, 20), (128, 20), (160, 30), (200, 40), (254, 40)]
 
 def measure(items, chunk_size: int, overlap: int, use_bm25: bool) -> tuple[dict, int]:
     with tempfile.TemporaryDirectory() as tmp:
-        s = IndexSettings(index_dir=Path(tmp), chunk_size=chunk_size, chunk_overlap=overlap)
-        builder.build([ROOT / "seeds"], s)
-        qs = QASettings(
-            index_dir=Path(tmp), chunk_size=chunk_size, chunk_overlap=overlap, use_bm25=use_bm25
+        s = IndexSettings(
+            index_dir=Path(tmp), index={"chunk_size": chunk_size, "chunk_overlap": overlap}
         )
+        builder.build([ROOT / "seeds"], s)
+        qs = QASettings(index_dir=Path(tmp), index=s.index, retrieval={"use_bm25": use_bm25})
         answerer = Answerer(qs)
         rows = [evaluate_item(item, answerer, retrieval_only=True) for item in items]
         return retrieval.summarize(rows), len(answerer.index.nodes())

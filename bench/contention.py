@@ -38,9 +38,14 @@ def child(embed_model: str, queries: int) -> dict:
     from qa.retrieval import Retriever
     from qa.settings import QASettings
 
-    settings = QASettings(embed_model=embed_model)
+    settings = QASettings(embed={"model": embed_model})
     embedder = embedder_for(settings)
-    retriever = Retriever(open_index(settings), embedder, settings.dense_top_k, settings.bm25_top_k)
+    retriever = Retriever(
+        open_index(settings),
+        embedder,
+        settings.retrieval.dense_top_k,
+        settings.retrieval.bm25_top_k,
+    )
     llama = load_llm(settings)._llm
     prompt = llama.tokenize(("Tell a long story about a harbor. " * 20).encode())
 
@@ -48,7 +53,9 @@ def child(embed_model: str, queries: int) -> dict:
         out = []
         for i in range(queries):
             t0 = time.perf_counter()
-            retriever.retrieve(QUESTIONS[i % len(QUESTIONS)] + f" ({i})", top_k=settings.top_k)
+            retriever.retrieve(
+                QUESTIONS[i % len(QUESTIONS)] + f" ({i})", top_k=settings.retrieval.top_k
+            )
             out.append(time.perf_counter() - t0)
         return out
 

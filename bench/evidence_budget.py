@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/evidence_budget.py [--ids FILE]
   [--gold ../shared/benchmarks/multihop-rag/dev.jsonl] [--index .newsqa/multihop/index]
 For every answerable gold question (all of the gold file, or those --ids lists) the real pipeline
 retrieves once; the evidence sentences are then picked from those passages for each budget, as
-`NEWSQA_EVIDENCE_SENTENCES` would pick them (the sentences are embedded once). Printed per budget
+`NEWSQA_RETRIEVAL__EVIDENCE_SENTENCES` would pick them (the sentences are embedded once). Printed per budget
 and category: read recall (the share of gold quotes among the sentences read, as `newsqa eval run`
 reports it) and the words those sentences add to a prompt; "all" reads every sentence of the
 retrieved passages, the ceiling any sentence selection over them can reach.

@@ -62,7 +62,7 @@ def child(size: int) -> dict:
             index = components.open_index(settings)
             texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in index.nodes()]
             started = time.perf_counter()
-            raw_encode(embedder, texts, settings.embed_batch_size)
+            raw_encode(embedder, texts, settings.embed.batch_size)
             raw_s = min(raw_s, time.perf_counter() - started)
 
         extra = Path(tmp) / "extra.jsonl"
@@ -93,7 +93,7 @@ def ray_child(size: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = synthetic.write_jsonl(Path(tmp) / "corpus", size)
         plain = IndexSettings(index_dir=Path(tmp) / "plain", data_dir=Path(tmp) / "data")
-        on_ray = plain.model_copy(update={"index_dir": Path(tmp) / "ray"})
+        on_ray = plain.updated(index_dir=Path(tmp) / "ray")
         components.embedder_for(plain)  # model files warm in the page cache for both
         started = time.perf_counter()
         outcome = builder.build([corpus], plain)

@@ -29,7 +29,7 @@ def child(variant: str, prompt_tokens: int) -> dict:
     from qa.llms import load_llm
     from qa.settings import QASettings
 
-    settings = QASettings(llm_cpu_variant="" if variant == "best" else variant)
+    settings = QASettings(llm={"cpu_variant": "" if variant == "best" else variant})
     llm = load_llm(settings)
     llama = llm._llm
     seed = json.loads(

@@ -60,7 +60,7 @@ def _settings(backend: str, folder: Path):
     from index.config import IndexSettings
 
     # Copies are a writer's matter, not the vector store's: every synthetic chunk is indexed.
-    return IndexSettings(index_dir=folder, index_backend=backend, dedup=False)
+    return IndexSettings(index_dir=folder, index={"backend": backend, "dedup": False})
 
 
 def _articles(size: int):
@@ -99,7 +99,7 @@ def build_child(size: int, folder: Path, backend: str) -> dict:
         Manifest(embed_model="all-MiniLM-L6-v2", embed_dim=384, chunk_size=128, chunk_overlap=20),
     )
     index.upsert(_articles(size), _synthetic_chunker(), embed, dedup=False)
-    index.save(settings.flat_max_vectors)
+    index.save(settings.index.flat_max_vectors)
     return {
         "chunks": cursor,
         "build_s": time.perf_counter() - started,
@@ -120,14 +120,16 @@ def serve_child(size: int, folder: Path, backend: str) -> dict:
     offline.apply()
     from index.embedding import load_embedder
 
-    settings = QASettings(index_dir=folder, index_backend=backend)
+    settings = QASettings(index_dir=folder, index={"backend": backend})
     started = time.perf_counter()
     index = backends.open_index(settings)
     open_s = time.perf_counter() - started
     embedder = load_embedder(
-        settings.embed_model, settings.embed_batch_size, settings.embed_threads
+        settings.embed.model, settings.embed.batch_size, settings.embed_threads()
     )
-    retriever = Retriever(index, embedder, settings.dense_top_k, settings.bm25_top_k)
+    retriever = Retriever(
+        index, embedder, settings.retrieval.dense_top_k, settings.retrieval.bm25_top_k
+    )
 
     # The chunks in the order their vectors were handed out (key i holds vector i).
     chunker = _synthetic_chunker()
@@ -142,18 +144,22 @@ def serve_child(size: int, folder: Path, backend: str) -> dict:
         questions.append("What about " + " ".join(words[i] for i in sorted(picks)) + "?")
 
     for q in questions[:5]:  # warm-up: first-call allocations, page cache
-        retriever.retrieve(q, top_k=settings.top_k)
+        retriever.retrieve(q, top_k=settings.retrieval.top_k)
     full, emb, search = [], [], []
     for q in questions:
         t0 = time.perf_counter()
-        retriever.retrieve(q, top_k=settings.top_k)
+        retriever.retrieve(q, top_k=settings.retrieval.top_k)
         full.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         vec = embedder.get_query_embedding(q)
         emb.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         index.search(
-            query_words(q), vec, settings.dense_top_k, settings.bm25_top_k, 2 * settings.top_k
+            query_words(q),
+            vec,
+            settings.retrieval.dense_top_k,
+            settings.retrieval.bm25_top_k,
+            2 * settings.retrieval.top_k,
         )
         search.append(time.perf_counter() - t0)
     serve_rss = common.peak_rss_mb()

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/second_look_threshold.py BASE_RUN LOOK_RUN [BASE_RUN LOOK_RUN ...]
 Each pair is two `newsqa eval run` outputs of the same gold questions: BASE_RUN with the second look
-off (NEWSQA_SECOND_LOOK=false), LOOK_RUN after every refusal (NEWSQA_SECOND_LOOK_BELOW=0). Answers
+off (NEWSQA_ANSWER__SECOND_LOOK=false), LOOK_RUN after every refusal (NEWSQA_ANSWER__SECOND_LOOK_BELOW=0). Answers
 are greedy, so a threshold's outcome is read off the two: a question the model refused with
 log-probability below the threshold gets LOOK_RUN's answer, any other BASE_RUN's. Printed per
 threshold and per pair: answerable questions right, unanswerable questions refused, CRAG.

@@ -176,10 +176,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         "index": str(settings.resolved_index_dir()),
         "mode": "retrieval-only" if args.retrieval_only else "full",
         "llm": "none" if args.retrieval_only else answerer.llm.name,
-        "embed_model": settings.embed_model,
+        "embed_model": settings.embed.model,
         "chunk_size": answerer.index.manifest.chunk_size,
-        "top_k": settings.top_k,
-        "bm25": settings.use_bm25,
+        "top_k": settings.retrieval.top_k,
+        "bm25": settings.retrieval.use_bm25,
     }
     if done:
         # The run's seconds count only the questions this process answered.

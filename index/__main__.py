@@ -2,8 +2,14 @@ import sys
 
 from index import offline
 from index.config import IndexSettings
+from index.errors import guarded
 
-offline.apply(IndexSettings().data_dir)
-from index.cli import main  # noqa: E402
 
-sys.exit(main())
+def _run() -> int:
+    offline.apply(IndexSettings().data_dir)  # before llama-index or Hugging Face is imported
+    from index.cli import main
+
+    return main()
+
+
+sys.exit(guarded(_run))

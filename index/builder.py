@@ -46,7 +46,7 @@ def build(
     http(s) URLs among the paths are fetched as article pages. `ray`: chunk and embed on a
     Ray cluster at that address ("local": one started here)."""
     urls = [str(p) for p in paths if is_url(str(p))]
-    loaded = load_paths([Path(p) for p in paths if not is_url(str(p))], settings.max_file_mb)
+    loaded = load_paths([Path(p) for p in paths if not is_url(str(p))], settings.index.max_file_mb)
     if urls:
         pages = load_pages(urls, FetchLimits.from_settings(settings))
         loaded.articles += pages.articles
@@ -69,7 +69,9 @@ def build_articles(
 ) -> BuildOutcome:
     """Chunk, embed and save articles already loaded (from files, pages or feeds)."""
     outcome = BuildOutcome(problems=list(problems or []))
-    loaded_articles = [with_capped_title(a, settings.max_title_chars) for a in loaded_articles]
+    loaded_articles = [
+        with_capped_title(a, settings.index.max_title_chars) for a in loaded_articles
+    ]
     if not loaded_articles:
         if rebuild and backends.index_exists(settings):
             # A mistyped path must not empty a working index.
@@ -94,15 +96,15 @@ def build_articles(
             index = backends.create_index(
                 settings,
                 Manifest(
-                    embed_model=settings.embed_model,
+                    embed_model=settings.embed.model,
                     embed_dim=dimension(embedder),
-                    chunk_size=settings.chunk_size,
-                    chunk_overlap=settings.chunk_overlap,
+                    chunk_size=settings.index.chunk_size,
+                    chunk_overlap=settings.index.chunk_overlap,
                 ),
             )
         # Articles indexed again under new chunking settings are re-chunked (see upsert).
-        index.manifest.chunk_size = settings.chunk_size
-        index.manifest.chunk_overlap = settings.chunk_overlap
+        index.manifest.chunk_size = settings.index.chunk_size
+        index.manifest.chunk_overlap = settings.index.chunk_overlap
         # The model loads only when some article really changed: a no-op build stays fast.
         lazy = _LazyEmbedding(settings, index.manifest.embed_dim)
         chunk, cluster_s = lazy.chunk, 0.0
@@ -120,10 +122,10 @@ def build_articles(
 
         try:
             report = index.upsert(
-                articles, chunk, lazy.embed, on_progress, on_error, settings.dedup
+                articles, chunk, lazy.embed, on_progress, on_error, settings.index.dedup
             )
             if report.changed or rebuild or not existed:
-                index.save(settings.flat_max_vectors)
+                index.save(settings.index.flat_max_vectors)
         finally:
             index.discard()  # no-op after save; drops the work folder otherwise
     outcome.added, outcome.replaced, outcome.unchanged = (
@@ -219,11 +221,11 @@ def remove(doc_id: str, settings: IndexSettings) -> DocRecord:
             record = index.remove(doc_id)
             if copies:
                 lazy = _LazyEmbedding(settings, index.manifest.embed_dim)
-                index.upsert(copies, lazy.chunk, lazy.embed, dedup=settings.dedup)
+                index.upsert(copies, lazy.chunk, lazy.embed, dedup=settings.index.dedup)
         except DocumentNotFoundError:
             index.discard()
             raise
-        index.save(settings.flat_max_vectors)
+        index.save(settings.index.flat_max_vectors)
     return record
 
 

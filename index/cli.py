@@ -95,7 +95,7 @@ def fetch_overrides(args: argparse.Namespace, settings_cls=IndexSettings) -> dic
     extra = getattr(args, "allow_private", None)
     if not extra:
         return {}
-    return {"fetch_private_hosts": [*settings_cls().fetch_private_hosts, *extra]}
+    return {"fetch": {"private_hosts": [*settings_cls().fetch.private_hosts, *extra]}}
 
 
 def settings_from(args: argparse.Namespace) -> IndexSettings:

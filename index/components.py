@@ -12,14 +12,14 @@ from index.embedding import load_embedder, max_tokens, tokenizer
 
 
 def embedder_for(settings: IndexSettings):
-    return load_embedder(settings.embed_model, settings.embed_batch_size, settings.embed_threads)
+    return load_embedder(settings.embed.model, settings.embed.batch_size, settings.embed_threads())
 
 
 def chunker_for(settings: IndexSettings, embedder) -> Callable:
     splitter = make_splitter(
         tokenizer(embedder).tokenize,
-        settings.chunk_size,
-        settings.chunk_overlap,
+        settings.index.chunk_size,
+        settings.index.chunk_overlap,
         max_tokens(embedder),
     )
     return lambda article: chunk_article(article, splitter)

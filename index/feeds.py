@@ -149,7 +149,9 @@ def follow_urls(
 
 
 def _feed_title(parsed: feedparser.FeedParserDict, settings: IndexSettings) -> str:
-    return capped(" ".join(str(parsed.feed.get("title", "")).split()), settings.max_title_chars)
+    return capped(
+        " ".join(str(parsed.feed.get("title", "")).split()), settings.index.max_title_chars
+    )
 
 
 def remove_feed(url: str, settings: IndexSettings) -> Feed:
@@ -314,7 +316,7 @@ def _poll(
         if known is not None and known.fingerprint == fingerprint:
             report.unchanged += 1
             continue
-        if len(out) >= settings.feed_max_items:  # a feed of thousands: the rest next time
+        if len(out) >= settings.fetch.feed_max_items:  # a feed of thousands: the rest next time
             report.waiting += 1
             continue
         try:
@@ -388,7 +390,7 @@ def status_line(report: FeedReport) -> str:
         return "not modified"
     line = f"ok: {report.new} new, {report.updated} updated, {report.unchanged} unchanged"
     if report.waiting:
-        line += f", {report.waiting} waiting for the next refresh (NEWSQA_FEED_MAX_ITEMS)"
+        line += f", {report.waiting} waiting for the next refresh (NEWSQA_FETCH__FEED_MAX_ITEMS)"
     if report.problems:
         line += f"; {len(report.problems)} problem(s): {report.problems[0]}"
     return line

@@ -58,11 +58,11 @@ class FetchLimits:
         """From IndexSettings' fetch_timeout_s, fetch_max_mb, fetch_max_redirects and
         fetch_private_hosts."""
         return cls(
-            timeout_s=settings.fetch_timeout_s,
-            max_bytes=int(settings.fetch_max_mb * 1024 * 1024),
-            max_redirects=settings.fetch_max_redirects,
+            timeout_s=settings.fetch.timeout_s,
+            max_bytes=int(settings.fetch.max_mb * 1024 * 1024),
+            max_redirects=settings.fetch.max_redirects,
             allowed_hosts=allowed_hosts,
-            private_hosts=frozenset(h.lower() for h in settings.fetch_private_hosts),
+            private_hosts=frozenset(h.lower() for h in settings.fetch.private_hosts),
         )
 
 

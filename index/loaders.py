@@ -164,7 +164,7 @@ def _read_bounded(path: Path, limit: int) -> bytes:
 
     def too_big(size: str) -> _Bad:
         return _Bad(
-            f"file is {size}over the {limit / 1024 / 1024:g} MB limit (NEWSQA_MAX_FILE_MB); "
+            f"file is {size}over the {limit / 1024 / 1024:g} MB limit (NEWSQA_INDEX__MAX_FILE_MB); "
             "split it or raise the limit"
         )
 

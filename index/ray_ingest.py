@@ -100,7 +100,7 @@ def chunk_and_embed(
     cpus = int(ray.cluster_resources().get("CPU", 1))
     pool = actors or max(1, cpus)
     # One thread per actor: the actors are the parallelism.
-    job_settings = {**settings.model_dump(mode="json"), "embed_threads": 1}
+    job_settings = settings.updated(embed={"build_threads": 1}).model_dump(mode="json")
     items = [{"article": json.dumps(asdict(a), ensure_ascii=False)} for a in articles]
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # the CLI shows its own bar

@@ -89,7 +89,13 @@ class Answerer:
 
     def _retriever(self) -> Retriever:
         s = self.settings
-        return Retriever(self.index, self.embedder, s.dense_top_k, s.bm25_top_k, s.use_bm25)
+        return Retriever(
+            self.index,
+            self.embedder,
+            s.retrieval.dense_top_k,
+            s.retrieval.bm25_top_k,
+            s.retrieval.use_bm25,
+        )
 
     def reload(self) -> None:
         """Pick up the index as saved on disk (after an upload or removal)."""
@@ -144,7 +150,7 @@ class Answerer:
         """Read the question, retrieve (per named outlet), and pick the evidence sentences."""
         pool = self.gather(question, filters, top_k)
         evidence = pool.select(
-            self.embedder.get_text_embedding_batch, self.settings.evidence_sentences
+            self.embedder.get_text_embedding_batch, self.settings.retrieval.evidence_sentences
         )
         return Context(pool.plan, rank_by_evidence(pool.passages, evidence), evidence)
 
@@ -159,27 +165,27 @@ class Answerer:
             # The outlet gate refuses this question whatever is retrieved: retrieve nothing.
             return Pool(plan, [], (), [], [])
         s = self.settings
-        k = top_k or s.top_k
+        k = top_k or s.retrieval.top_k
         base = filters or RetrievalFilters()
         query_vec = self.embedder.get_query_embedding(question)
         facet_vecs = self.embedder.get_text_embedding_batch(list(plan.facets))
         # Each named outlet's best passages, each facet's, then the best for the whole question.
         sources = [x for x in plan.sources if not base.sources or x in base.sources]
         requests = [
-            Request(question, s.per_source_k, replace(base, sources=(x,)), query_vec)
+            Request(question, s.retrieval.per_source_k, replace(base, sources=(x,)), query_vec)
             for x in sources
         ]
         # A facet is a claim about one of the named outlets' articles when the question names any.
         named = tuple(sources) or base.sources
         facet_filters = replace(base, sources=named)
         parts = list(zip(plan.facets, facet_vecs))
-        requests += [Request(f, s.per_facet_k, facet_filters, v) for f, v in parts]
+        requests += [Request(f, s.retrieval.per_facet_k, facet_filters, v) for f, v in parts]
         # "The TechCrunch report on October 7": that day's articles (a day either side: the
         # index keeps UTC dates, the question the outlet's local one).
         for day in plan.dates:
             near = RetrievalFilters(named, shift_day(day, -1), shift_day(day, 1))
             for text, vec in [(question, query_vec), *parts]:
-                requests.append(Request(text, s.per_facet_k, near, vec))
+                requests.append(Request(text, s.retrieval.per_facet_k, near, vec))
         requests.append(Request(question, k * 2, filters, query_vec))
         passages, firsts = self.retriever.retrieve_union(requests)
         leaders = tuple(i for i in firsts[: len(sources)] if i >= 0)
@@ -201,11 +207,11 @@ class Answerer:
     ) -> Iterator[str | Answer]:
         """Yield the LLM's text as it comes, then the verified Answer last."""
         history = list(history or [])
-        if len(question) > self.settings.max_question_chars:
+        if len(question) > self.settings.answer.max_question_chars:
             raise BadInputError(
                 f"the question is {len(question):,} characters; at most "
-                f"{self.settings.max_question_chars:,} fit with the evidence "
-                "(NEWSQA_MAX_QUESTION_CHARS)"
+                f"{self.settings.answer.max_question_chars:,} fit with the evidence "
+                "(NEWSQA_ANSWER__MAX_QUESTION_CHARS)"
             )
         timings = Timings()
         t0 = time.perf_counter()
@@ -244,7 +250,10 @@ class Answerer:
             )
             return
         # Nothing close enough: do not let the model improvise from unrelated passages.
-        if not passages or max(p.similarity for p in passages) < self.settings.min_relevance:
+        if (
+            not passages
+            or max(p.similarity for p in passages) < self.settings.retrieval.min_relevance
+        ):
             notes.append("refused before the LLM: no passage close enough")
             yield finish(REFUSAL_TEXT, True)
             return
@@ -282,7 +291,7 @@ class Answerer:
         only costs seconds)."""
         s = self.settings
         text = ""
-        for piece in self.llm.stream(messages, s.llm_max_tokens, s.llm_temperature, grammar):
+        for piece in self.llm.stream(messages, s.llm.max_tokens, s.llm.temperature, grammar):
             text += piece
             yield piece
             if past_sentence_limit(text):
@@ -299,13 +308,13 @@ class Answerer:
         margin = self.llm.preference(messages, "Yes", "No")
         if margin is None:
             return None
-        threshold = self.settings.yes_no_threshold
+        threshold = self.settings.answer.yes_no_threshold
         verdict = "Yes" if margin > threshold else "No"
         notes.append(f"verdict {verdict}: Yes-No log-odds {margin:.2f}, threshold {threshold:g}")
         if may_refuse:
             opening = REFUSAL_TEXT.split()[0]  # "The"
             refuse = self.llm.preference(messages, opening, verdict)
-            if refuse is not None and refuse > self.settings.yes_no_refusal_margin:
+            if refuse is not None and refuse > self.settings.answer.yes_no_refusal_margin:
                 notes.append(f"refusal preferred to {verdict}: log-odds {refuse:.2f}")
                 return f'root ::= "{REFUSAL_TEXT}"'
         if may_refuse:

@@ -29,7 +29,7 @@ def settings_from(args: argparse.Namespace) -> QASettings:
     if getattr(args, "index", None):
         overrides["index_dir"] = args.index
     if getattr(args, "backend", None):
-        overrides["llm_backend"] = args.backend
+        overrides["llm"] = {"backend": args.backend}
     from index.cli import fetch_overrides
 
     return QASettings(**overrides, **fetch_overrides(args, QASettings))

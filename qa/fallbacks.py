@@ -59,7 +59,7 @@ def draft_until(llm: ChatLLM, messages, settings: QASettings, grammar: str | Non
     from qa.citations import past_sentence_limit
 
     text = ""
-    for piece in llm.stream(messages, settings.llm_max_tokens, settings.llm_temperature, grammar):
+    for piece in llm.stream(messages, settings.llm.max_tokens, settings.llm.temperature, grammar):
         text += piece
         if past_sentence_limit(text):
             break
@@ -139,7 +139,7 @@ class SecondLook:
 
     def applies(self, d: Drafted, result: Verified) -> bool:
         return (
-            self.settings.second_look
+            self.settings.answer.second_look
             and result.refused
             and d.plan.kind != "yes_no"
             and not d.joins
@@ -147,7 +147,7 @@ class SecondLook:
         )
 
     def run(self, d: Drafted, result: Verified) -> Verified | None:
-        limit = self.settings.second_look_below
+        limit = self.settings.answer.second_look_below
         logprob = self.llm.reply_logprob(d.messages, REFUSAL_TEXT)
         if logprob is None:
             return None
@@ -196,10 +196,10 @@ def fallbacks(llm: ChatLLM, settings: QASettings, sources: list[str]) -> list[Fa
     """In the order they run."""
     outlets = tuple(a for s in sources for a in (s, *source_aliases(s)))
     chain: list[Fallback] = []
-    if settings.entity_choice:
+    if settings.answer.entity_choice:
         chain.append(EntityPick(llm, outlets))
-    chain += [SecondLook(llm, settings), Quote(settings.quote_min_score), OutcomeGate()]
-    if settings.show_disagreement:
+    chain += [SecondLook(llm, settings), Quote(settings.answer.quote_min_score), OutcomeGate()]
+    if settings.answer.show_disagreement:
         chain.append(Disagreement())
     return chain
 

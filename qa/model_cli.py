@@ -26,17 +26,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _model_path(settings: QASettings):
     # A ModelFileError is printed by ui.cli.main, the one error boundary.
-    return settings.llm_model_path or packaged_gguf(settings.data_dir / "models")
+    return settings.llm.model_path or packaged_gguf(settings.data_dir / "models")
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
     settings = QASettings()
     path = _model_path(settings)
     print(f"{path} (sha256 {GGUF_SHA256[:12]}..., verified)", file=sys.stderr)
-    if settings.llm_backend == "llamacpp":
+    if settings.llm.backend == "llamacpp":
         from qa.llms.cpu_choice import proven_variant
 
-        choice = proven_variant(settings.data_dir, path, settings.llm_cpu_variant)
+        choice = proven_variant(settings.data_dir, path, settings.llm.cpu_variant)
         how = f"probed {', '.join(choice.probed)}" if choice.probed else "cached verdict"
         print(f"llama.cpp CPU variant: {choice.variant} ({how})", file=sys.stderr)
     return 0
@@ -47,10 +47,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     settings = QASettings()
     path = _model_path(settings)
-    choice = proven_variant(settings.data_dir, path, settings.llm_cpu_variant, args.probe_all)
+    choice = proven_variant(settings.data_dir, path, settings.llm.cpu_variant, args.probe_all)
     print(f"CPU: {fingerprint()}")
     print(f"model: {path}")
-    pinned = " (pinned by NEWSQA_LLM_CPU_VARIANT)" if settings.llm_cpu_variant else ""
+    pinned = " (pinned by NEWSQA_LLM__CPU_VARIANT)" if settings.llm.cpu_variant else ""
     print(f"chosen variant: {choice.variant}{pinned}")
     print(f"{'variant':<16} {'verdict':<40} {'prompt tok/s':>12} {'gen tok/s':>10}")
     for t in choice.trials:

@@ -1,71 +1,163 @@
-"""Answering settings (env NEWSQA_*, or newsqa.toml), on top of the index settings."""
+"""The app's settings: the index sections (index.config) plus the answering ones (llm, retrieval,
+answer). Every tuned value names the bench and data it was chosen on."""
 
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
-from index.config import IndexSettings
+from pydantic import Field
+
+from index.config import IndexSettings, Section, _legacy
 
 
-class QASettings(IndexSettings):
-    # LLM backend: the embedded llama.cpp model, any OpenAI-compatible server, or Ollama.
-    llm_backend: Literal["llamacpp", "openai_like", "ollama"] = "llamacpp"
-    # llamacpp: a GGUF path; empty means the packaged Qwen2.5-Coder-1.5B-Instruct.
-    llm_model_path: Path | None = None
-    llm_threads: int = 2
-    # llama.cpp loads the fastest CPU variant this machine supports; a name ("haswell" = AVX2,
-    # "x64" = none, "zen4", "skylakex", ...) pins one.
-    llm_cpu_variant: str = ""
-    llm_context: int = 4096
-    # openai_like / ollama
-    llm_model: str = "qwen2.5:1.5b-instruct"
-    llm_api_base: str = "http://127.0.0.1:8080/v1"
-    llm_api_key: str = "not-needed"
-    llm_timeout_s: float = 120.0
-    llm_max_tokens: int = 120
-    # A longer question is refused with a clear message: with the evidence it must fit the
-    # LLM's context (about 4 characters a token; 2,000 leaves room in 4,096 tokens).
-    max_question_chars: int = 2000
-    llm_temperature: float = 0.0
+class LLMSection(Section):
+    backend: Literal["llamacpp", "openai_like", "ollama"] = Field(
+        "llamacpp",
+        description="The embedded llama.cpp model, any OpenAI-compatible server, or Ollama.",
+    )
+    model_path: Path | None = Field(
+        None,
+        description="llamacpp: a GGUF file; empty: the packaged Qwen2.5-Coder-1.5B-Instruct.",
+    )
+    threads: int = 2
+    cpu_variant: str = Field(
+        "",
+        description="llama.cpp's CPU library; empty: the fastest `newsqa model prepare` proved "
+        'runs here. A name ("haswell" = AVX2, "x64" = none, "zen4", ...) pins one.',
+    )
+    context: int = 4096
+    model: str = Field("qwen2.5:1.5b-instruct", description="openai_like / ollama: the model.")
+    api_base: str = Field("http://127.0.0.1:8080/v1", description="openai_like / ollama.")
+    api_key: str = "not-needed"
+    timeout_s: float = 120.0
+    max_tokens: int = 120
+    temperature: float = 0.0
 
-    # One torch thread for query embedding: a query is tiny and llama.cpp has the cores.
-    embed_threads: int = 1
 
-    # retrieval
-    top_k: int = 4
+class RetrievalSection(Section):
+    top_k: int = Field(4, description="Passages an answer may cite.")
     dense_top_k: int = 8
     bm25_top_k: int = 8
     use_bm25: bool = True
-    # Passages taken from each outlet a question names, before the best of all.
-    per_source_k: int = 6
-    # Passages taken for each part of a compound question ("X reports A, while Y implies B").
-    per_facet_k: int = 5
-    # (4, 3) -> (6, 5): gold evidence among the sentences read 0.55 -> 0.58 on the MultiHop-RAG
-    # dev sample (--retrieval-only), retrieval +0.2 s; (4, 5) gave 0.57, (6, 3) 0.56.
-    # Sentences of those passages the LLM reads (ranked by MiniLM cosine to the question).
-    evidence_sentences: int = 14
-    # When the LLM refuses, quote the best evidence sentence if its score (cosine + share of the
-    # question's words) reaches this; 0 turns the quote off.
-    quote_min_score: float = 1.4
-    # When the LLM refuses a one-part question with a log-probability below this (a close call:
-    # -0.5 is 61 %), it is asked again with the refusal ruled out and that answer is verified
-    # strictly (0: after every refusal). From bench/second_look_threshold.py on the seed
-    # gold set: answerable right 0.62 -> 0.90 at -0.5, 0.79 at -0.7; unanswerable refused
-    # 0.92 -> 0.83 at -0.5, 0.92 at -0.7.
-    second_look: bool = True
-    second_look_below: float = -0.5
-    # When the LLM refuses a "which/who" question, let it pick among the names the evidence
-    # repeats across articles (constrained to those names or "none").
-    entity_choice: bool = True
-    # A yes/no verdict is "Yes" only when the model's log-odds of opening with Yes over No pass
-    # this (0: its own greedy choice). 0.1 from bench/yes_no_threshold.py on 81 MultiHop-RAG dev
-    # yes/no questions (verdicts right 0.667 -> 0.691), checked on 80 others (0.725 -> 0.762).
-    yes_no_threshold: float = 0.1
-    # A one-part yes/no question is refused when the model's log-odds of opening with the
-    # refusal over its verdict pass this (0: its own greedy choice; not calibrated on a bench
-    # yet: 7 answerable and 3 unanswerable yes/no questions in eval/gold/natural-dev.jsonl).
-    yes_no_refusal_margin: float = 0.0
-    # A "how many/how much" answer where outlets give different figures for the same thing
-    # shows each figure with its outlet and date (qa/disagreement.py).
-    show_disagreement: bool = True
-    # Below this best dense cosine the articles are taken not to cover the question.
-    min_relevance: float = 0.25
+    per_source_k: int = Field(
+        6,
+        description="Passages taken from each outlet a question names, before the best of all. "
+        "(4, 3) -> (6, 5) with per_facet_k: gold evidence among the sentences read 0.55 -> "
+        "0.58 on the MultiHop-RAG dev sample (eval run --retrieval-only), +0.2 s.",
+    )
+    per_facet_k: int = Field(
+        5,
+        description='Passages taken for each part of a compound question ("X reports A, '
+        'while Y implies B"); see per_source_k.',
+    )
+    evidence_sentences: int = Field(
+        14,
+        description="Sentences of those passages the LLM reads, ranked by MiniLM cosine to the "
+        "question. bench/evidence_budget.py on MultiHop-RAG dev: 22 reads more gold (0.57 -> "
+        "0.61) but answers worse (0.72 -> 0.69 on the dev sample; docs/experiments.md).",
+    )
+    min_relevance: float = Field(
+        0.25,
+        description="Below this best dense cosine the articles are taken not to cover the "
+        "question (seed gold set's unanswerable questions).",
+    )
+
+
+class AnswerSection(Section):
+    max_question_chars: int = Field(
+        2000,
+        description="A longer question is refused: with the evidence it must fit the LLM's "
+        "context (about 4 characters a token; 2,000 leaves room in 4,096 tokens).",
+    )
+    quote_min_score: float = Field(
+        1.4,
+        description="When the LLM refuses, quote the best evidence sentence if its score "
+        "(cosine + share of the question's words) reaches this; 0 turns the quote off.",
+    )
+    second_look: bool = Field(
+        True,
+        description="When the LLM refuses a one-part question on a close call, ask again with "
+        "the refusal ruled out and verify that answer strictly.",
+    )
+    second_look_below: float = Field(
+        -0.5,
+        description="The refusal's log-probability under which the second look runs (-0.5 is "
+        "61 %; 0: after every refusal). bench/second_look_threshold.py on the seed gold set: "
+        "answerable right 0.62 -> 0.90 at -0.5, 0.79 at -0.7; unanswerable refused 0.92 -> "
+        "0.83 at -0.5, 0.92 at -0.7.",
+    )
+    entity_choice: bool = Field(
+        True,
+        description='When the LLM refuses a "which/who" question, let it pick among the names '
+        'the evidence repeats across articles (constrained to those names or "none").',
+    )
+    yes_no_threshold: float = Field(
+        0.1,
+        description="A verdict is Yes only when the log-odds of Yes over No pass this (0: the "
+        "model's greedy choice). bench/yes_no_threshold.py on 81 MultiHop-RAG dev yes/no "
+        "questions (right 0.667 -> 0.691), checked on 80 others (0.725 -> 0.762).",
+    )
+    yes_no_refusal_margin: float = Field(
+        0.0,
+        description="A one-part yes/no question is refused when the log-odds of opening with "
+        "the refusal over the verdict pass this (0: greedy; not calibrated yet: 7 answerable "
+        "and 3 unanswerable yes/no questions in eval/gold/natural-dev.jsonl).",
+    )
+    show_disagreement: bool = Field(
+        True,
+        description="A how many/how much answer where outlets give different figures for the "
+        "same thing shows each figure with its outlet and date (qa/disagreement.py).",
+    )
+
+
+class Settings(IndexSettings):
+    LEGACY_NAMES: ClassVar = {
+        **IndexSettings.LEGACY_NAMES,
+        **_legacy(
+            "llm",
+            "backend",
+            "model_path",
+            "threads",
+            "cpu_variant",
+            "context",
+            "model",
+            "api_base",
+            "api_key",
+            "timeout_s",
+            "max_tokens",
+            "temperature",
+            prefix="llm_",
+        ),
+        **_legacy(
+            "retrieval",
+            "top_k",
+            "dense_top_k",
+            "bm25_top_k",
+            "use_bm25",
+            "per_source_k",
+            "per_facet_k",
+            "evidence_sentences",
+            "min_relevance",
+        ),
+        **_legacy(
+            "answer",
+            "max_question_chars",
+            "quote_min_score",
+            "second_look",
+            "second_look_below",
+            "entity_choice",
+            "yes_no_threshold",
+            "yes_no_refusal_margin",
+            "show_disagreement",
+        ),
+    }
+
+    llm: LLMSection = Field(default_factory=LLMSection)
+    retrieval: RetrievalSection = Field(default_factory=RetrievalSection)
+    answer: AnswerSection = Field(default_factory=AnswerSection)
+
+    def embed_threads(self) -> int:
+        return self.embed.query_threads
+
+
+# The name of earlier releases, kept for one release.
+QASettings = Settings

@@ -50,7 +50,7 @@ BACKENDS = ("local", "milvus")
 @pytest.fixture(params=BACKENDS)
 def backend_settings(request, settings):
     """The same behavioural test on each index backend (Milvus: the embedded Milvus Lite)."""
-    settings.index_backend = request.param
+    settings.index.backend = request.param
     yield settings
     if request.param == "milvus":
         from index.backends.milvus import disconnect
@@ -63,7 +63,7 @@ def seeded(backend_settings, seed_index_dir):
     """The seed article indexed on each backend (local: a copy of the session's index)."""
     from index import builder
 
-    if backend_settings.index_backend == "local":
+    if backend_settings.index.backend == "local":
         shutil.copytree(seed_index_dir, backend_settings.resolved_index_dir())
     else:
         assert not builder.build([SEEDS], backend_settings).errors

@@ -25,7 +25,10 @@ def test_the_llm_reads_numbered_evidence_sentences_and_cites_them(answerer_with)
     answer = a.ask(APOLOGY_Q)
     [call] = a.llm.calls
     prompt = call["messages"][-1]["content"]
-    assert prompt.count("\n[") >= 5 and len(answer.evidence) <= a.settings.evidence_sentences + 6
+    assert (
+        prompt.count("\n[") >= 5
+        and len(answer.evidence) <= a.settings.retrieval.evidence_sentences + 6
+    )
     # A why question also reads the sentences just before its best ones: the reason is there.
     assert "Hamas leaders in Qatar angered Trump" in prompt
     assert not answer.refused, answer.notes
@@ -64,7 +67,7 @@ def test_the_yes_no_verdict_follows_the_log_odds_and_the_threshold(
     from qa.answerer import Answerer
     from qa.settings import QASettings
 
-    settings = QASettings(index_dir=seed_index_dir, yes_no_threshold=threshold)
+    settings = QASettings(index_dir=seed_index_dir, answer={"yes_no_threshold": threshold})
     llm = LeaningLLM(f"{verdict}, Miller said they need one another [1].", margin)
     answer = Answerer(settings, llm=llm).ask(
         "Do Trump and Netanyahu need each other, according to Miller?"
@@ -84,7 +87,9 @@ def test_an_unsure_refusal_gets_a_second_look_with_refusing_ruled_out(
     from qa.prompts import NO_REFUSAL
     from qa.settings import QASettings
 
-    settings = QASettings(index_dir=seed_index_dir, second_look_below=-0.5, quote_min_score=0)
+    settings = QASettings(
+        index_dir=seed_index_dir, answer={"second_look_below": -0.5, "quote_min_score": 0}
+    )
     replies = ["The articles don't say.", "The discussions will focus on Hamas and Iran [1]."]
     llm = DoubtingLLM(replies, logprob)
     answer = Answerer(settings, llm=llm).ask("Which two threats will the discussions focus on?")
@@ -105,7 +110,9 @@ def test_a_second_look_answer_is_verified_strictly(seed_index_dir):
     from qa.citations import verify
     from qa.settings import QASettings
 
-    settings = QASettings(index_dir=seed_index_dir, second_look_below=-0.5, quote_min_score=0)
+    settings = QASettings(
+        index_dir=seed_index_dir, answer={"second_look_below": -0.5, "quote_min_score": 0}
+    )
     # What the real model said when pushed (seed gold set, unanswerable-02).
     pushed = (
         "Zelensky asked Trump for an apology from Netanyahu to Qatari officials during a tense "
@@ -118,7 +125,7 @@ def test_a_second_look_answer_is_verified_strictly(seed_index_dir):
     q = "What did Zelensky ask Trump for?"
     assert not verify(pushed, answer.evidence, q, "entity").refused
     # Off: the refusal stands without asking how sure the model was.
-    off = QASettings(index_dir=seed_index_dir, second_look=False, quote_min_score=0)
+    off = QASettings(index_dir=seed_index_dir, answer={"second_look": False, "quote_min_score": 0})
     llm = DoubtingLLM(["The articles don't say.", pushed], -0.9)
     assert Answerer(off, llm=llm).ask("What did Zelensky ask Trump for?").refused
     assert len(llm.calls) == 1

@@ -120,7 +120,9 @@ def test_ask_without_index_fails_clearly(tmp_path):
 def test_ask_with_unloadable_model_fails_clearly(seed_index_dir, tmp_path):
     fake = tmp_path / "broken.gguf"
     fake.write_bytes(b"not a model")
-    out = run_cli("ask", APOLOGY_Q, "--index", str(seed_index_dir), NEWSQA_LLM_MODEL_PATH=str(fake))
+    out = run_cli(
+        "ask", APOLOGY_Q, "--index", str(seed_index_dir), NEWSQA_LLM__MODEL_PATH=str(fake)
+    )
     assert out.returncode == 2
     assert "broken.gguf" in out.stderr
 

@@ -88,7 +88,7 @@ def two_outlets(settings, tmp_path):
         from qa.answerer import Answerer
         from qa.settings import QASettings
 
-        qa = QASettings(index_dir=settings.index_dir, quote_min_score=0, **overrides)
+        qa = QASettings(index_dir=settings.index_dir, answer={"quote_min_score": 0, **overrides})
         # Refuses the question, then answers the pick with `pick`.
         return Answerer(qa, llm=ScriptedLLM(["The articles don't say.", pick]))
 
@@ -200,7 +200,7 @@ def test_an_answer_fewer_articles_share_gives_way_to_the_shared_name(settings, t
     feed = tmp_path / "ftx.jsonl"
     feed.write_text("\n".join(json.dumps(a) for a in FTX_ARTICLES), "utf-8")
     assert not builder.build([feed], settings).errors
-    qa = QASettings(index_dir=settings.index_dir, quote_min_score=0)
+    qa = QASettings(index_dir=settings.index_dir, answer={"quote_min_score": 0})
 
     llm = ScriptedLLM(["The individual is Gary Wang [1][2][3][4][5][6].", "Sam Bankman-Fried"])
     answer = Answerer(qa, llm=llm).ask(FTX_Q)

@@ -48,7 +48,7 @@ def article(doc_id: str, body: str, source: str | None) -> Article:
 
 @pytest.mark.parametrize("backend", ["local", "milvus"])
 def test_different_stories_stay_apart_and_a_wire_copy_is_still_collapsed(settings, backend):
-    settings.index_backend = backend
+    settings.index.backend = backend
     try:
         corrected = QUAKE.replace(
             "the death toll stood at 12", "the death toll was corrected to 31"

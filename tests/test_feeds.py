@@ -65,7 +65,7 @@ def site(settings):
     """The local news site, on loopback: the tests' settings allow exactly its host:port (every
     other private address stays refused; tests/test_intake_security.py)."""
     server = NewsServer().start()
-    settings.fetch_private_hosts = [server.host_port]
+    settings.fetch.private_hosts = [server.host_port]
     yield server
     server.stop()
 
@@ -140,8 +140,8 @@ def test_an_updated_article_replaces_its_old_chunks(site, settings):
 
 
 def test_each_broken_feed_is_its_own_clear_error_and_loses_nothing(site, settings):
-    settings.fetch_timeout_s = 1.0
-    settings.fetch_max_mb = 0.05
+    settings.fetch.timeout_s = 1.0
+    settings.fetch.max_mb = 0.05
     good = publish(site, "library", *STORIES["library"])
     builder.build_articles([], settings)  # nothing yet
     ok_feed = publish_feed(site, "/ok.xml", "Valley News", [(good, STORIES["library"][0])])
@@ -318,14 +318,14 @@ def test_documents_tab_follows_feeds_only_on_allowed_hosts_and_refreshes(site, s
 
     refused = documents.follow_feed(answerer, feed_url)
     assert not refused.ok and "--fetch-host" in refused.message
-    qa_settings.ui_fetch_hosts = ["news.example.org"]
+    qa_settings.fetch.ui_hosts = ["news.example.org"]
     other = documents.follow_feed(answerer, feed_url)
     assert not other.ok and "not allowed" in other.message
     assert feeds.load_feeds(qa_settings) == {}
 
-    qa_settings.ui_fetch_hosts = ["127.0.0.1"]  # no port: 80 and 443 only
+    qa_settings.fetch.ui_hosts = ["127.0.0.1"]  # no port: 80 and 443 only
     assert "not allowed (allowed: 127.0.0.1;" in documents.follow_feed(answerer, feed_url).message
-    qa_settings.ui_fetch_hosts = [site.host_port]
+    qa_settings.fetch.ui_hosts = [site.host_port]
     assert documents.follow_feed(answerer, feed_url).ok
     assert documents.feed_rows(answerer)[0][:3] == [feed_url, "Valley News", 0]
     report = documents.refresh_feeds(answerer)

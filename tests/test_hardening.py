@@ -139,7 +139,7 @@ def test_deep_json_and_huge_title_do_not_sink_the_good_file(settings, tmp_path):
     # The long title is cut at intake (record and chunks' metadata): the article stays one chunk.
     title_doc = next(r for r in docs(settings).values() if r.title.startswith("Extraordinarily0"))
     assert title_doc.chunks == 1
-    assert len(title_doc.title) <= settings.max_title_chars and title_doc.title.endswith("…")
+    assert len(title_doc.title) <= settings.index.max_title_chars and title_doc.title.endswith("…")
     assert long_title.startswith(title_doc.title[:-1])
     assert good.exists()
 

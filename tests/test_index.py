@@ -110,7 +110,7 @@ def test_remove_deletes_one_document(seeded, tmp_path):
 
 def test_other_embedding_model_is_refused(seeded):
     settings = seeded
-    other = settings.model_copy(update={"embed_model": "sentence-transformers/all-mpnet-base-v2"})
+    other = settings.updated(embed={"model": "sentence-transformers/all-mpnet-base-v2"})
     with pytest.raises(
         IndexMismatchError, match="all-MiniLM-L6-v2.*384 dimensions.*all-mpnet-base-v2"
     ):
@@ -180,7 +180,7 @@ def test_killed_build_process_leaves_a_readable_index(seed_copy, settings, tmp_p
     time.sleep(12)  # model loaded, mid-way through embedding
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    index = NewsIndex.open(seed_copy, settings.embed_model)
+    index = NewsIndex.open(seed_copy, settings.embed.model)
     assert "netanyahu-trump-mar-a-lago" in index.documents()
     assert index.store.client.ntotal == len(index.nodes())
 

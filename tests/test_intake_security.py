@@ -33,7 +33,7 @@ TOKEN = "internal-admin-token-5f2c"
 def site(settings):
     """The outlet: on loopback, so the settings allow exactly its host:port."""
     server = NewsServer().start()
-    settings.fetch_private_hosts = [server.host_port]
+    settings.fetch.private_hosts = [server.host_port]
     yield server
     server.stop()
 
@@ -156,26 +156,26 @@ def test_the_chat_page_follows_and_refreshes_only_what_the_operator_allowed(
     from ui import documents
 
     secrets = tmp_path / "environ"
-    secrets.write_text(f"NEWSQA_MILVUS_TOKEN={TOKEN}\nroot:x:0:0:root:/root:/bin/bash\n")
+    secrets.write_text(f"NEWSQA_MILVUS__TOKEN={TOKEN}\nroot:x:0:0:root:/root:/bin/bash\n")
     page_of = SimpleNamespace(settings=settings)  # the tab reads only the answerer's settings
-    settings.ui_fetch_hosts = [site.host_port]
+    settings.fetch.ui_hosts = [site.host_port]
     for value in (str(secrets), "/etc/passwd", "file:///etc/passwd"):
         report = documents.follow_feed(page_of, value)
         assert not report.ok and "not an http(s) feed URL" in report.message
         assert TOKEN not in report.message and "root:" not in report.message
     # An allowed host:port whose feed is on another port is refused, before any request.
-    settings.ui_fetch_hosts = [site.server.server_address[0]]
+    settings.fetch.ui_hosts = [site.server.server_address[0]]
     assert not documents.follow_feed(page_of, internal.url("/feed.xml")).ok
     assert internal.log == []
     # Refreshing from the page is off when the operator allowed no host.
-    settings.ui_fetch_hosts = []
+    settings.fetch.ui_hosts = []
     report = documents.refresh_feeds(page_of)
     assert not report.ok and "--fetch-host" in report.message
 
 
 def test_a_file_of_secrets_given_to_feeds_add_is_never_echoed(tmp_path, settings, capsys):
     secrets = tmp_path / "environ"
-    secrets.write_text(f"NEWSQA_MILVUS_TOKEN={TOKEN}\nPATH=/usr/bin\n")
+    secrets.write_text(f"NEWSQA_MILVUS__TOKEN={TOKEN}\nPATH=/usr/bin\n")
     with pytest.raises(BadInputError) as err:
         feeds.add_feeds(str(secrets), settings)
     assert "line 1, line 2 not an http(s) URL" in str(err.value)
@@ -292,7 +292,7 @@ def test_markup_and_escapes_in_data_print_as_text(site, settings, tmp_path, caps
 
 
 def test_feed_titles_are_capped_and_a_huge_feed_is_read_a_slice_a_refresh(site, settings):
-    settings.feed_max_items = 3
+    settings.fetch.feed_max_items = 3
     links = []
     for i in range(5):
         path = f"/story-{i}"
@@ -304,14 +304,14 @@ def test_feed_titles_are_capped_and_a_huge_feed_is_read_a_slice_a_refresh(site, 
     huge_title = "Herald " * 40_000
     site.routes["/feed.xml"] = Route(rss(huge_title, items), "application/rss+xml")
     [feed] = feeds.add_feeds(site.url("/feed.xml"), settings)
-    assert len(feed.title) <= settings.max_title_chars
+    assert len(feed.title) <= settings.index.max_title_chars
 
     first = feeds.refresh(settings)
     assert first.feeds[0].new == 3 and first.feeds[0].waiting == 2
     assert "2 waiting for the next refresh" in feeds.status_line(first.feeds[0])
     docs = builder.list_documents(settings)
     assert len(docs) == 3
-    assert all(len(r.title) <= settings.max_title_chars for r in docs.values())
+    assert all(len(r.title) <= settings.index.max_title_chars for r in docs.values())
     second = feeds.refresh(settings)
     assert second.feeds[0].new == 2 and second.feeds[0].waiting == 0
     assert len(builder.list_documents(settings)) == 5

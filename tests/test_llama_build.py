@@ -23,7 +23,7 @@ from index import offline
 offline.apply()
 from qa.llms import load_llm
 from qa.settings import QASettings
-llm = load_llm(QASettings(data_dir=sys.argv[1], llm_cpu_variant=sys.argv[2]))
+llm = load_llm(QASettings(data_dir=sys.argv[1], llm={"cpu_variant": sys.argv[2]}))
 text = llm.complete([{"role": "user", "content": "Say the word: apple"}], max_tokens=8)
 with open("/proc/self/maps") as fh:  # every CPU library this process ever mapped
     mapped = sorted({line.rsplit("/", 1)[-1].strip() for line in fh if "libggml-cpu-" in line})

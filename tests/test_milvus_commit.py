@@ -35,7 +35,7 @@ from index.config import IndexSettings
 
 folder, point, articles, rebuild = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 settings = IndexSettings(
-    index_dir=folder + "/index", data_dir=folder + "/data", index_backend="milvus"
+    index_dir=folder + "/index", data_dir=folder + "/data", index={"backend": "milvus"}
 )
 milvus.INSERT_BATCH = 5  # many small inserts: a kill lands between two of them
 
@@ -132,7 +132,7 @@ def stored_rows(settings) -> int:
 
 @pytest.fixture
 def milvus_settings(settings):
-    settings.index_backend = "milvus"
+    settings.index.backend = "milvus"
     yield settings
     disconnect(settings)
 

@@ -68,9 +68,7 @@ def test_seed_question_answered_through_an_openai_compatible_server(seed_index_d
     settings = QASettings(
         index_dir=seed_index_dir,
         data_dir=ROOT / ".newsqa",
-        llm_backend="openai_like",
-        llm_model="qwen-packaged",
-        llm_api_base=server_url,
+        llm={"backend": "openai_like", "model": "qwen-packaged", "api_base": server_url},
     )
     answerer = Answerer(settings)
     assert "OpenAI-compatible" in answerer.llm.name
@@ -86,9 +84,11 @@ def test_unreachable_server_is_one_clear_error(seed_index_dir):
 
     settings = QASettings(
         index_dir=seed_index_dir,
-        llm_backend="openai_like",
-        llm_api_base=f"http://127.0.0.1:{free_port()}/v1",
-        llm_timeout_s=5,
+        llm={
+            "backend": "openai_like",
+            "api_base": f"http://127.0.0.1:{free_port()}/v1",
+            "timeout_s": 5,
+        },
     )
     with pytest.raises(LLMError, match="OpenAI-compatible"):
         Answerer(settings).ask(APOLOGY_Q)

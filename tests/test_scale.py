@@ -62,8 +62,8 @@ def test_vector_index_switches_to_ivf_with_measured_recall():
 
 def test_ivf_index_answers_filters_and_removals_like_flat(settings, tmp_path):
     feed = corpus(tmp_path)
-    settings.flat_max_vectors = 10  # 30 chunks: above the limit, so IVF
-    settings.dedup = False  # the six reports of a topic are near-copies across two wires
+    settings.index.flat_max_vectors = 10  # 30 chunks: above the limit, so IVF
+    settings.index.dedup = False  # the six reports of a topic are near-copies across two wires
     outcome = builder.build([feed], settings)
     assert not outcome.errors
     index = components.open_index(settings)
@@ -151,7 +151,7 @@ def test_same_article_id_twice_in_one_upsert_keeps_the_later(settings, tmp_path)
     lazy = builder._LazyEmbedding(settings, 384)
     index = NewsIndex.create(
         settings.resolved_index_dir(),
-        Manifest(embed_model=settings.embed_model, embed_dim=384, chunk_size=128, chunk_overlap=20),
+        Manifest(embed_model=settings.embed.model, embed_dim=384, chunk_size=128, chunk_overlap=20),
     )
     first = Article(doc_id="a", title="Ferry", body=TOPICS["harbour"], origin="one")
     second = Article(doc_id="a", title="Frost", body=TOPICS["orchard"], origin="two")

@@ -36,8 +36,8 @@ EXTRA = [
 
 def test_ray_ingest_matches_the_plain_build(backend_settings, tmp_path, capsys):
     feed = write(tmp_path / "more.jsonl", "\n".join(json.dumps(r) for r in EXTRA))
-    plain = backend_settings.model_copy(update={"index_dir": tmp_path / "plain"})
-    ray = backend_settings.model_copy(update={"index_dir": tmp_path / "ray"})
+    plain = backend_settings.updated(index_dir=tmp_path / "plain")
+    ray = backend_settings.updated(index_dir=tmp_path / "ray")
     assert not builder.build([SEEDS, feed], plain).errors
     outcome = builder.build([SEEDS, feed], ray, ray="local")
     assert not outcome.errors and len(outcome.added) == 4
@@ -59,7 +59,7 @@ def test_ray_ingest_matches_the_plain_build(backend_settings, tmp_path, capsys):
 
     assert ray_listens_on_loopback_only()
 
-    if backend_settings.index_backend == "local":  # the CLI on the same folders
+    if backend_settings.index.backend == "local":  # the CLI on the same folders
         listed = []
         for folder in (plain, ray):
             assert newsqa(["index", "list", "--index", str(folder.index_dir)]) == 0
@@ -115,7 +115,7 @@ def test_seed_questions_get_the_same_answers_and_citations_on_milvus(settings, s
     from qa.settings import QASettings
     from tests.conftest import ROOT
 
-    settings.index_backend = "milvus"
+    settings.index.backend = "milvus"
     assert not builder.build([SEEDS], settings).errors
     data = {"data_dir": ROOT / ".newsqa"}  # the joined GGUF
     local = Answerer(QASettings(index_dir=seed_index_dir, **data))

@@ -59,14 +59,14 @@ def test_both_minilms_rank_one_index_the_same(seed_index_dir, embedders):
 
 
 def test_an_int8_build_records_its_model_and_a_different_space_is_refused(settings):
-    s = settings.model_copy(update={"embed_model": INT8})
+    s = settings.updated(embed={"model": INT8})
     outcome = builder.build([SEEDS], s)
     assert not outcome.errors and outcome.added
     index = components.open_index(s)
     assert index.manifest.embed_model == INT8
-    fp32 = settings.model_copy(update={"embed_model": "all-MiniLM-L6-v2"})
+    fp32 = settings.updated(embed={"model": "all-MiniLM-L6-v2"})
     components.open_index(fp32)  # fp32 queries on an int8 index: one space
-    other = settings.model_copy(update={"embed_model": "sentence-transformers/all-mpnet-base-v2"})
+    other = settings.updated(embed={"model": "sentence-transformers/all-mpnet-base-v2"})
     with pytest.raises(IndexMismatchError, match=INT8):
         components.open_index(other)
 

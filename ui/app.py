@@ -92,7 +92,7 @@ def build_app(answerer: Answerer) -> gr.Blocks:
     with gr.Blocks(title="newsqa", analytics_enabled=False) as app:
         gr.Markdown(
             "## newsqa — answers only from the indexed articles\n"
-            f"LLM backend: **{answerer.llm.name}** · embeddings: {answerer.settings.embed_model}",
+            f"LLM backend: **{answerer.llm.name}** · embeddings: {answerer.settings.embed.model}",
             elem_id="header",
         )
         with gr.Tab("Chat"):
@@ -117,7 +117,7 @@ def build_app(answerer: Answerer) -> gr.Blocks:
                     sources = gr.HTML(NO_SOURCES, label="Sources", elem_id="sources")
                     with gr.Accordion("Settings", open=False):
                         top_k = gr.Slider(
-                            1, 8, value=answerer.settings.top_k, step=1, label="Passages"
+                            1, 8, value=answerer.settings.retrieval.top_k, step=1, label="Passages"
                         )
                         source_filter = gr.Dropdown(
                             sources_choices(), multiselect=True, label="Only these sources"
@@ -137,7 +137,7 @@ def build_app(answerer: Answerer) -> gr.Blocks:
             files = gr.File(
                 file_count="multiple",
                 file_types=sorted({".txt", ".md", ".html", ".htm", ".json", ".jsonl"}),
-                label=f"Add articles (.txt .md .html .json .jsonl, ≤ {answerer.settings.max_file_mb:g} MB)",
+                label=f"Add articles (.txt .md .html .json .jsonl, ≤ {answerer.settings.index.max_file_mb:g} MB)",
                 elem_id="upload",
             )
             add = gr.Button("Index these files", elem_id="index-files")
@@ -152,7 +152,7 @@ def build_app(answerer: Answerer) -> gr.Blocks:
                     interactive=False,
                     elem_id="feeds",
                 )
-                allowed = answerer.settings.ui_fetch_hosts
+                allowed = answerer.settings.fetch.ui_hosts
                 with gr.Row():
                     feed_url = gr.Textbox(
                         label="Feed URL (RSS or Atom, or an outlet's home page)",
@@ -273,6 +273,6 @@ def launch(
         head=HEAD,
         theme=THEME,
         footer_links=[],
-        max_file_size=f"{settings.max_file_mb:g}mb",
+        max_file_size=f"{settings.index.max_file_mb:g}mb",
         show_error=True,
     )

@@ -58,7 +58,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         )
     settings = settings_from(args)
     if args.fetch_host:
-        settings.ui_fetch_hosts = [*settings.ui_fetch_hosts, *args.fetch_host]
+        settings.fetch.ui_hosts = [*settings.fetch.ui_hosts, *args.fetch_host]
     launch(args.host, args.port, auth, settings)  # errors: see ui.cli.main
     return 0
 

@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="cmd", required=True)
     index_cli.add_parser(sub)
     feeds_cli.add_parser(sub)
-    for module in ("qa.cli", "ui.chat_cli", "eval.cli", "qa.model_cli"):
+    for module in ("qa.cli", "ui.chat_cli", "eval.cli", "qa.model_cli", "ui.config_cli"):
         try:
             mod = __import__(module, fromlist=["add_parser"])
         except ModuleNotFoundError as exc:
@@ -30,10 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return guarded(_run, argv)
+
+
+def _run(argv: list[str] | None) -> int:
     # Before anything imports Hugging Face, llama-index or Gradio.
     offline.apply(IndexSettings().data_dir)
     args = build_parser().parse_args(argv)
-    return guarded(args.func, args)
+    return args.func(args)
 
 
 if __name__ == "__main__":

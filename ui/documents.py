@@ -62,14 +62,14 @@ def upload(
     if not files:
         return UploadReport("Choose one or more files first.", False)
     lines, keep = [], []
-    limit = settings.max_file_mb * 1024 * 1024
+    limit = settings.index.max_file_mb * 1024 * 1024
     for f in files:
         path = Path(f)
         name = path.name
         if path.suffix.lower() not in SUPPORTED:
             lines.append(f"❌ **{name}**: unsupported type; use {', '.join(sorted(SUPPORTED))}")
         elif path.stat().st_size > limit:
-            lines.append(f"❌ **{name}**: over the {settings.max_file_mb:g} MB limit")
+            lines.append(f"❌ **{name}**: over the {settings.index.max_file_mb:g} MB limit")
         else:
             keep.append(path)
     if keep:
@@ -145,7 +145,7 @@ def follow_feed(answerer: Answerer, url: str | None) -> UploadReport:
     url = (url or "").strip()
     if not url:
         return UploadReport("Enter a feed URL first.", False)
-    hosts = frozenset(h.lower() for h in answerer.settings.ui_fetch_hosts)
+    hosts = frozenset(h.lower() for h in answerer.settings.fetch.ui_hosts)
     if not hosts:
         return UploadReport(FEEDS_OFF.format(what="Adding feeds"), False)
     try:
@@ -161,7 +161,7 @@ def refresh_feeds(
 ) -> UploadReport:
     # The page can make the server fetch only when its operator allowed fetching from it; what
     # a refresh fetches (items, redirects) never reaches private addresses (index/netguard.py).
-    if not answerer.settings.ui_fetch_hosts:
+    if not answerer.settings.fetch.ui_hosts:
         return UploadReport(FEEDS_OFF.format(what="Refreshing feeds"), False)
     start, step = _indexing_progress(on_progress)
     try:

@@ -27,15 +27,15 @@ def _milvus():
 
 
 def open_index(settings: IndexSettings, writable: bool = False) -> IndexBase:
-    if settings.index_backend == "milvus":
+    if settings.index.backend == "milvus":
         return _milvus().MilvusIndex.open(settings, writable)
     from index.store import NewsIndex
 
-    return NewsIndex.open(settings.resolved_index_dir(), settings.embed_model, writable)
+    return NewsIndex.open(settings.resolved_index_dir(), settings.embed.model, writable)
 
 
 def index_exists(settings: IndexSettings) -> bool:
-    if settings.index_backend == "milvus":
+    if settings.index.backend == "milvus":
         return _milvus().MilvusIndex.exists(settings)
     from index.store import NewsIndex
 
@@ -43,7 +43,7 @@ def index_exists(settings: IndexSettings) -> bool:
 
 
 def read_manifest(settings: IndexSettings) -> Manifest:
-    if settings.index_backend == "milvus":
+    if settings.index.backend == "milvus":
         return _milvus().MilvusIndex.read_manifest(settings)
     from index.store import NewsIndex
 
@@ -52,7 +52,7 @@ def read_manifest(settings: IndexSettings) -> Manifest:
 
 def create_index(settings: IndexSettings, manifest: Manifest) -> IndexBase:
     """A new, empty index (a rebuild replaces the old one when saved)."""
-    if settings.index_backend == "milvus":
+    if settings.index.backend == "milvus":
         return _milvus().MilvusIndex.create(settings, manifest)
     from index.store import NewsIndex
 
@@ -65,7 +65,7 @@ def writer_lock(settings: IndexSettings) -> Iterator[None]:
     orders concurrent writes itself."""
     from index.store import write_lock
 
-    if settings.index_backend == "milvus" and settings.milvus_uri:
+    if settings.index.backend == "milvus" and settings.milvus.uri:
         yield
         return
     with write_lock(settings.resolved_index_dir()):
@@ -73,6 +73,6 @@ def writer_lock(settings: IndexSettings) -> Iterator[None]:
 
 
 def describe(settings: IndexSettings) -> str:
-    if settings.index_backend == "milvus":
+    if settings.index.backend == "milvus":
         return _milvus().location(settings)
     return str(settings.resolved_index_dir())

@@ -77,7 +77,7 @@ def check_embed_model(where: str, wanted: str | None, manifest: Manifest) -> Non
         raise IndexMismatchError(
             f"the index at {where} was built with embedding model {manifest.embed_model!r} "
             f"({manifest.embed_dim} dimensions), but the settings name {wanted!r}. Set "
-            f"NEWSQA_EMBED_MODEL={manifest.embed_model} or rebuild with: newsqa index build "
+            f"NEWSQA_EMBED__MODEL={manifest.embed_model} or rebuild with: newsqa index build "
             "--rebuild PATH..."
         )
 

@@ -76,8 +76,8 @@ _clients: dict[str, MilvusClient] = {}
 
 
 def location(settings: IndexSettings) -> str:
-    if settings.milvus_uri:
-        return f"{settings.milvus_uri} (collection {_base_name(settings)})"
+    if settings.milvus.uri:
+        return f"{settings.milvus.uri} (collection {_base_name(settings)})"
     return f"{lite_path(settings)} (Milvus Lite, collection {_base_name(settings)})"
 
 
@@ -86,17 +86,17 @@ def lite_path(settings: IndexSettings) -> Path:
 
 
 def _uri(settings: IndexSettings) -> str:
-    return settings.milvus_uri or str(lite_path(settings))
+    return settings.milvus.uri or str(lite_path(settings))
 
 
 def connect(settings: IndexSettings) -> MilvusClient:
     """One client per URI and process (Milvus Lite serves one process per file)."""
     uri = _uri(settings)
     if uri not in _clients:
-        if not settings.milvus_uri:
+        if not settings.milvus.uri:
             lite_path(settings).parent.mkdir(parents=True, exist_ok=True)
         try:
-            _clients[uri] = MilvusClient(uri=uri, token=settings.milvus_token or "")
+            _clients[uri] = MilvusClient(uri=uri, token=settings.milvus.token or "")
         except Exception as exc:  # pymilvus raises its own hierarchy and grpc errors
             raise IndexMissingError(f"cannot reach Milvus at {uri}: {exc}") from None
     return _clients[uri]
@@ -108,14 +108,14 @@ def disconnect(settings: IndexSettings) -> None:
     client = _clients.pop(_uri(settings), None)
     if client is not None:
         client.close()
-        if not settings.milvus_uri:
+        if not settings.milvus.uri:
             from milvus_lite.server_manager import server_manager_instance
 
             server_manager_instance.release_server(str(lite_path(settings)))
 
 
 def _base_name(settings: IndexSettings) -> str:
-    name = re.sub(r"\W", "_", settings.milvus_collection)
+    name = re.sub(r"\W", "_", settings.milvus.collection)
     return name if re.match(r"[A-Za-z_]", name) else f"n_{name}"
 
 
@@ -216,7 +216,7 @@ class MilvusIndex(IndexBase):
     @classmethod
     def open(cls, settings: IndexSettings, writable: bool = False) -> "MilvusIndex":
         manifest, pointer, stored = cls._load(settings)
-        check_embed_model(location(settings), settings.embed_model, manifest)
+        check_embed_model(location(settings), settings.embed.model, manifest)
         client = connect(settings)
         index = cls(settings, client, manifest, pointer, stored)
         if writable:
@@ -302,7 +302,7 @@ class MilvusIndex(IndexBase):
             )
         )
         params = c.prepare_index_params()
-        params.add_index("dense", index_type=self.settings.milvus_index_type, metric_type="IP")
+        params.add_index("dense", index_type=self.settings.milvus.index_type, metric_type="IP")
         params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         params.add_index("doc_id", index_type="INVERTED")
         params.add_index("batch", index_type="INVERTED")
@@ -519,7 +519,7 @@ class MilvusIndex(IndexBase):
         header["versions"] = library_versions()
         header["layout"] = LAYOUT
         header["vector_index"] = {
-            "engine": f"Milvus {self.settings.milvus_index_type} inner product + BM25 in the "
+            "engine": f"Milvus {self.settings.milvus.index_type} inner product + BM25 in the "
             f"engine, hybrid search fused by RRF ({location(self.settings)})"
         }
         self.manifest.vector_index = header["vector_index"]

@@ -156,7 +156,7 @@ def choose(
     if chosen is None:
         tried = "; ".join(f"{t.variant}: {t.verdict}" for t in trials)
         raise LLMError(
-            f"no llama.cpp CPU variant runs on this CPU ({tried}); set NEWSQA_LLM_BACKEND to "
+            f"no llama.cpp CPU variant runs on this CPU ({tried}); set NEWSQA_LLM__BACKEND to "
             "openai_like or ollama, or rebuild llama-cpp-python with `make setup`"
         )
     return Choice(chosen, trials, tuple(probed))
@@ -201,7 +201,7 @@ def proven_variant(data_dir: Path, model: Path, pinned: str = "", try_all: bool 
     if pinned and pinned not in built:
         raise LLMError(
             f"llama.cpp CPU variant {pinned!r} is missing or does not run on this CPU "
-            f"(NEWSQA_LLM_CPU_VARIANT); built: {', '.join(built)}"
+            f"(NEWSQA_LLM__CPU_VARIANT); built: {', '.join(built)}"
         )
     cache = VerdictCache(Path(data_dir) / CACHE_NAME, fingerprint())
     if not pinned and not cache.ranked:
@@ -213,7 +213,7 @@ def proven_variant(data_dir: Path, model: Path, pinned: str = "", try_all: bool 
         if pinned:
             verdict = cache.load()[pinned].verdict
             raise LLMError(
-                f"llama.cpp CPU variant {pinned!r} (NEWSQA_LLM_CPU_VARIANT) does not run on this "
+                f"llama.cpp CPU variant {pinned!r} (NEWSQA_LLM__CPU_VARIANT) does not run on this "
                 f"CPU: {verdict}; unset it to let newsqa choose one that runs"
             ) from None
         raise exc

@@ -68,7 +68,7 @@ def load_cpu_backend(variant: str) -> str:
         if not path.exists() or not ggml.ggml_backend_load(str(path).encode()):
             raise LLMError(
                 f"llama.cpp CPU variant {variant!r} is missing or does not run on this CPU "
-                f"(NEWSQA_LLM_CPU_VARIANT); built: {', '.join(built_variants(where))}"
+                f"(NEWSQA_LLM__CPU_VARIANT); built: {', '.join(built_variants(where))}"
             )
     return loaded_variant() or "built in"
 

@@ -17,11 +17,11 @@ def main() -> None:
     model = argparse.ArgumentParser(add_help=False)
     model.add_argument("--model", type=Path)
     known, _ = model.parse_known_args()
-    # The same choice as the app's: proven on this machine (or NEWSQA_LLM_CPU_VARIANT, checked).
+    # The same choice as the app's: proven on this machine (or NEWSQA_LLM__CPU_VARIANT, checked).
     settings = QASettings()
     if known.model:
         load_cpu_backend(
-            proven_variant(settings.data_dir, known.model, settings.llm_cpu_variant).variant
+            proven_variant(settings.data_dir, known.model, settings.llm.cpu_variant).variant
         )
     from llama_cpp.server.__main__ import main as serve
 
