@@ -28,6 +28,7 @@ import logging
 import re
 import uuid
 import warnings
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
 
@@ -689,3 +690,31 @@ def _quote(value: str | list[str]) -> str:
     """A string (or list) literal for a Milvus expression: Milvus Lite 2.5 has no filter
     templates; JSON's escaping of quotes and backslashes is what its parser reads."""
     return json.dumps(value, ensure_ascii=False)
+
+
+# The backend's functions as index/backends looks them up (one set per backend module).
+def open_index(settings: IndexSettings, writable: bool = False) -> MilvusIndex:
+    return MilvusIndex.open(settings, writable)
+
+
+def index_exists(settings: IndexSettings) -> bool:
+    return MilvusIndex.exists(settings)
+
+
+def read_manifest(settings: IndexSettings) -> Manifest:
+    return MilvusIndex.read_manifest(settings)
+
+
+def create_index(settings: IndexSettings, manifest: Manifest) -> MilvusIndex:
+    return MilvusIndex.create(settings, manifest)
+
+
+def writer_lock(settings: IndexSettings) -> AbstractContextManager:
+    """A file lock beside Milvus Lite's file; a server orders concurrent writes itself."""
+    from index.store import write_lock
+
+    return nullcontext() if settings.milvus.uri else write_lock(settings.resolved_index_dir())
+
+
+def describe(settings: IndexSettings) -> str:
+    return location(settings)

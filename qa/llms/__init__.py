@@ -27,31 +27,17 @@ def load_llm(settings: QASettings) -> ChatLLM:
 _LOADED: dict[tuple, ChatLLM] = {}
 
 
+# Each backend is one module with `from_settings(settings) -> ChatLLM`; a new one is a module and
+# a line here (imported only when chosen: llama.cpp alone loads a 1 GB model).
+BACKENDS = {
+    "llamacpp": "qa.llms.llamacpp:from_settings",
+    "openai_like": "qa.llms.openai_like:from_settings",
+    "ollama": "qa.llms.ollama:from_settings",
+}
+
+
 def _load(settings: QASettings) -> ChatLLM:
-    if settings.llm.backend == "llamacpp":
-        from qa.llms.cpu_choice import proven_variant
-        from qa.llms.llamacpp import LlamaCppLLM
-        from qa.model_files import ModelFileError, packaged_gguf
+    import importlib
 
-        try:
-            path = settings.llm.model_path or packaged_gguf(settings.data_dir / "models")
-        except ModelFileError as exc:
-            raise LLMError(str(exc)) from None
-        # Never the variant ggml would pick unseen: one that ran in a child on this machine.
-        choice = proven_variant(settings.data_dir, path, settings.llm.cpu_variant)
-        return LlamaCppLLM(
-            path,
-            choice.variant,
-            n_ctx=settings.llm.context,
-            n_threads=settings.llm.threads,
-        )
-    if settings.llm.backend == "openai_like":
-        from qa.llms.openai_like import OpenAILikeLLM
-
-        return OpenAILikeLLM(
-            settings.llm.model, settings.llm.api_base, settings.llm.api_key, settings.llm.timeout_s
-        )
-    from qa.llms.ollama import OllamaLLM
-
-    base = settings.llm.api_base.removesuffix("/v1")
-    return OllamaLLM(settings.llm.model, base, settings.llm.timeout_s)
+    module, _, factory = BACKENDS[settings.llm.backend].partition(":")
+    return getattr(importlib.import_module(module), factory)(settings)

@@ -33,3 +33,8 @@ class OllamaLLM(ChatLLM):
                     yield chunk.delta
         except Exception as exc:
             raise LLMError(f"{self.name}: {exc}") from None
+
+
+def from_settings(settings) -> OllamaLLM:
+    llm = settings.llm
+    return OllamaLLM(llm.model, llm.api_base.removesuffix("/v1"), llm.timeout_s)

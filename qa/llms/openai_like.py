@@ -44,3 +44,8 @@ class OpenAILikeLLM(ChatLLM):
                     yield chunk.delta
         except Exception as exc:  # the client raises many connection error types
             raise LLMError(f"{self.name}: {exc}") from None
+
+
+def from_settings(settings) -> OpenAILikeLLM:
+    llm = settings.llm
+    return OpenAILikeLLM(llm.model, llm.api_base, llm.api_key, llm.timeout_s)
