@@ -55,7 +55,8 @@ def main() -> None:
         pool = answerer.gather(item.question)
         group = item.extra.get("category") or item.type
         for budget in BUDGETS:
-            read = [e.text for e in pool.select(embed, budget)]
+            weight = answerer.settings.retrieval.lexical_weight
+            read = [e.text for e in pool.select(embed, budget, weight)]
             score = read_recall(read, item.evidence)
             recall[group, budget].append(score)
             recall["all", budget].append(score)

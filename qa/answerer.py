@@ -13,7 +13,7 @@ from index.components import embedder_for, open_index
 from index.errors import BadInputError
 from qa.citations import past_sentence_limit, verify
 from qa.evidence import Evidence, rank_by_evidence, select_evidence
-from qa.fallbacks import Drafted, fallbacks, joins_articles, run_fallbacks
+from qa.fallbacks import Drafted, fallbacks, joins_articles, limits_of, run_fallbacks
 from qa.llms import ChatLLM, load_llm
 from qa.prompts import (
     GRAMMARS,
@@ -61,7 +61,7 @@ class Pool:
     queries: list[str]
     context: int = 0  # the best sentences that bring the two before them ("why" questions)
 
-    def select(self, embed, limit: int) -> list[Evidence]:
+    def select(self, embed, limit: int, lexical_weight: float) -> list[Evidence]:
         return select_evidence(
             self.query_vecs,
             self.passages,
@@ -70,6 +70,7 @@ class Pool:
             self.leaders,
             context=self.context,
             queries=self.queries,
+            lexical_weight=lexical_weight,
         )
 
 
@@ -149,8 +150,9 @@ class Answerer:
     ) -> Context:
         """Read the question, retrieve (per named outlet), and pick the evidence sentences."""
         pool = self.gather(question, filters, top_k)
+        r = self.settings.retrieval
         evidence = pool.select(
-            self.embedder.get_text_embedding_batch, self.settings.retrieval.evidence_sentences
+            self.embedder.get_text_embedding_batch, r.evidence_sentences, r.lexical_weight
         )
         return Context(pool.plan, rank_by_evidence(pool.passages, evidence), evidence)
 
@@ -278,7 +280,10 @@ class Answerer:
         drafted = Drafted(plan, standalone, evidence, messages, raw)
         # A verdict on the world stands only with its reason supported; one on named articles
         # may stand on the sentences it cites (MultiHop-RAG's comparisons).
-        verified = verify(raw, evidence, standalone, plan.kind, verdict_on_cited=on_articles)
+        limits = limits_of(s)
+        verified = verify(
+            raw, evidence, standalone, plan.kind, verdict_on_cited=on_articles, limits=limits
+        )
         verified = run_fallbacks(fallbacks(self.llm, s, self._sources), drafted, verified)
         timings.verify_s = time.perf_counter() - t3
         if verified.refused:
@@ -294,7 +299,7 @@ class Answerer:
         for piece in self.llm.stream(messages, s.llm.max_tokens, s.llm.temperature, grammar):
             text += piece
             yield piece
-            if past_sentence_limit(text):
+            if past_sentence_limit(text, limits_of(s)):
                 break
 
     def _verdict_grammar(

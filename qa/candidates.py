@@ -166,12 +166,12 @@ def names(candidate: Candidate, text: str) -> bool:
     return candidate.name in text or re.search(rf"\b{re.escape(last)}\b", text) is not None
 
 
-def outvoted(answer: str, candidates: list[Candidate]) -> bool:
+def outvoted(answer: str, candidates: list[Candidate], articles: int = OUTVOTE_ARTICLES) -> bool:
     """A joining question's answer names no name that OUTVOTE_ARTICLES articles give, while
     another name is (MultiHop-RAG dev sample: the model named "Matt Huang" and "Wang" where
     three and five articles named Bankman-Fried). A strong name in the answer stands, even
     behind a stronger one: "the All Blacks" (three articles) against "Rugby World Cup" (four)."""
-    strong = [c for c in candidates if c.articles >= OUTVOTE_ARTICLES]
+    strong = [c for c in candidates if c.articles >= articles]
     return bool(strong) and not any(names(c, answer) for c in strong)
 
 

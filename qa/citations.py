@@ -43,9 +43,24 @@ REFUSAL = re.compile(
     r"\bunable to (?:answer|determine)\b|\bdoes not (?:say|specify|mention)\b",
     re.I,
 )
-MIN_COVERAGE = 0.6  # share of a claim's content words that the passage must contain
-MAX_SENTENCES = 3
-SHORT_CLAIM = 4  # content words; claims this short must be covered entirely
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The verifier's thresholds; `[verify]` in the settings (qa/settings.py says where each
+    value came from)."""
+
+    min_coverage: float = 0.6  # share of a claim's content words the cited sentences hold
+    short_claim: int = 4  # content words; claims this short must be covered entirely
+    max_sentences: int = 3  # sentences an answer keeps
+    min_pushed_overlap: float = (
+        0.4  # share of the question's words a pushed answer's sentences hold
+    )
+    min_grounding: float = 0.34  # share of a restating claim's words the cited sentences hold
+    max_repoint: int = 3  # evidence sentences a claim may be re-pointed to together
+    min_trimmed: int = 3  # content words a trimmed claim keeps at least
+    max_unsupported_names: int = 2  # name words a claim may lose and still be kept
+    lead_in_chars: int = 300  # before a cited sentence, where its "he" is named
 
 
 @dataclass(frozen=True)
@@ -65,9 +80,9 @@ class Verified:
     notes: tuple[str, ...] = ()  # what was done to each sentence, and why (for eval reports)
 
 
-def past_sentence_limit(text: str) -> bool:
+def past_sentence_limit(text: str, limits: Limits = Limits()) -> bool:
     """True once the text has started a sentence beyond the ones the verifier keeps."""
-    return len(SENTENCE_END.findall(text)) >= MAX_SENTENCES
+    return len(SENTENCE_END.findall(text)) >= limits.max_sentences
 
 
 def is_refusal(text: str) -> bool:
@@ -122,13 +137,6 @@ CLAUSE_BREAK = re.compile(
     r",\s+|;\s*|\s+[—–]\s+|\s+(?=(?:and|but|while|whereas|which|who|as|because|after|since|"
     r"although|for|of|with|in|on|at|to|from|by|during)\s)"
 )
-# Share of the question's content words the sentences a pushed answer (the second look) cites
-# must hold. Not tuned: read off the natural dev set's baseline, where pushed answers citing
-# unrelated sentences held a third or less.
-MIN_PUSHED_OVERLAP = 0.4
-MIN_GROUNDING = 0.34  # share of a restating claim's words the cited sentences must hold
-MAX_REPOINT = 3  # evidence sentences a claim may be re-pointed to together
-MIN_TRIMMED = 3  # content words a trimmed claim keeps at least
 
 
 @dataclass(frozen=True)
@@ -150,9 +158,10 @@ class Premise:
     # make a sentence about the Military Bowl. (A question joining articles spreads its names
     # over them, so it has none here.)
     subjects: tuple[frozenset[str], ...] = ()
+    limits: Limits = Limits()
 
     @classmethod
-    def of(cls, question: str, strict: bool = False) -> "Premise":
+    def of(cls, question: str, strict: bool = False, limits: Limits = Limits()) -> "Premise":
         return cls(
             frozenset(content_stems(question)),
             frozenset(entity_stems(question)),
@@ -160,6 +169,7 @@ class Premise:
             bool(ASKS_OUTLET.search(question)),
             question_focus(question),
             name_phrases(question) if not facets(question) else (),
+            limits,
         )
 
 
@@ -275,7 +285,7 @@ def judge(
     if absent and not premise.strict:
         # "In 2018, he received exorcism training in Rome" is about the priest the sentences
         # just before it name: a first draft's names may be found there.
-        lead = _lead_in(evidence)
+        lead = _lead_in(evidence, premise.limits.lead_in_chars)
         absent = {n for n in absent if not related(frozenset((n,)), lead)}
     if absent and (premise.strict or 2 * len(absent) > len(excused)):
         return "the cited sentences are not about " + ", ".join(sorted(absent))
@@ -283,7 +293,7 @@ def judge(
         # A pushed answer's sentences must be about the question, not share a word with it:
         # the "lines" of a betting preview do not say why container shipping lines lose money.
         shared = {w for w in premise.content if related(frozenset((w,)), have)}
-        if len(shared) < MIN_PUSHED_OVERLAP * len(premise.content):
+        if len(shared) < premise.limits.min_pushed_overlap * len(premise.content):
             return f"the cited sentences hold {len(shared)} of the question's words"
     for group in premise.focus:
         if not related(group, have):
@@ -296,31 +306,28 @@ def judge(
                 return "the cited passages are not about " + " ".join(sorted(subject))
     free = have | premise.content
     coverage = len(need & free) / len(need)
-    if coverage < (1.0 if len(need) <= SHORT_CLAIM else MIN_COVERAGE):
+    limits = premise.limits
+    if coverage < (1.0 if len(need) <= limits.short_claim else limits.min_coverage):
         return f"only {coverage:.0%} of its words in the cited sentences or the question"
     new = need - premise.content
     if new and not new & have:
         return "what it adds is not in the cited sentences"
-    if not new and (not verdict or len(need & have) / len(need) < MIN_GROUNDING):
+    if not new and (not verdict or len(need & have) / len(need) < limits.min_grounding):
         return "restates the question"
     return None
 
 
-# Names a claim may lose and still be kept (the rest verified). Not tuned: 1 covers the misses
-# read in the natural dev set's baseline (eval/runs/natural-base: "Based in Accra, Ghana."), 2
-# leaves room for "City, Country"; more would let a claim be mostly taken apart.
-MAX_UNSUPPORTED_NAMES = 2
-
-
-def without_names(claim: str, stems: list[str]) -> list[str]:
+def without_names(
+    claim: str, stems: list[str], most: int = Limits.max_unsupported_names
+) -> list[str]:
     """The claim without the words of the unsupported names (`stems`), with the comma or "and"
     that joined them: "Based in Accra, Ghana" -> ["Based in Ghana"]. Nothing when more than
-    MAX_UNSUPPORTED_NAMES words go or too little is left to be a claim."""
-    if not stems or len(stems) > MAX_UNSUPPORTED_NAMES:
+    `most` words go or too little is left to be a claim."""
+    if not stems or len(stems) > most:
         return []
     tokens = re.findall(r"\S+", claim)
     keep = [t for t in tokens if stem_of(t) not in stems]
-    if len(keep) == len(tokens) or len(tokens) - len(keep) > MAX_UNSUPPORTED_NAMES:
+    if len(keep) == len(tokens) or len(tokens) - len(keep) > most:
         return []
     text = re.sub(r"\s*,(?=\s*(?:[,.;]|$))", "", " ".join(keep))  # "Paris, " at the end
     text = re.sub(r"\s+(?:and|or)$", "", text.strip(" ,;"))
@@ -334,14 +341,11 @@ def stem_of(token: str) -> str:
     return stem(found[0]) if len(found) == 1 else ""
 
 
-LEAD_IN_CHARS = 300  # about the two sentences before a cited one, where "he" is named
-
-
-def _lead_in(evidence: list[Evidence]) -> set[str]:
+def _lead_in(evidence: list[Evidence], chars: int) -> set[str]:
     """What the passage says just before each cited sentence."""
     found: set[str] = set()
     for e in evidence:
-        found |= content_stems(e.passage.text[max(0, e.start - LEAD_IN_CHARS) : e.start], True)
+        found |= content_stems(e.passage.text[max(0, e.start - chars) : e.start], True)
     return found
 
 
@@ -359,12 +363,12 @@ def _around(evidence: list[Evidence]) -> set[str]:
 def repoint(
     claim: str, evidence: list[Evidence], premise: Premise, verdict: bool = False
 ) -> list[int] | None:
-    """Indexes of the fewest sentences (up to MAX_REPOINT) that together support the claim.
+    """Indexes of the fewest sentences (up to max_repoint) that together support the claim.
     Sentences are chosen for what the claim adds to the question, never for the question's
     own words (that would let any sentence naming Qatar vouch for "X is Qatar's premier")."""
     need = (content_stems(claim) - premise.content) or content_stems(claim)
     chosen: list[int] = []
-    for _ in range(MAX_REPOINT):
+    for _ in range(premise.limits.max_repoint):
         covered = _have([evidence[i] for i in chosen])
         gains = [
             (len((need - covered) & _have([e])), -i)
@@ -379,12 +383,12 @@ def repoint(
     return None
 
 
-def clause_prefixes(claim: str) -> list[str]:
+def clause_prefixes(claim: str, min_words: int = Limits.min_trimmed) -> list[str]:
     """ "A, B and C" -> ["A, B", "A"]: shorter readings of a claim, longest first, each still a
     claim ("The prime minister" is not what "The prime minister of Qatar is X" said)."""
     cuts = [m.start() for m in CLAUSE_BREAK.finditer(claim)]
     prefixes = [claim[:c].rstrip(" ,;—–") for c in reversed(cuts)]
-    return [p for p in prefixes if len(content_stems(p)) >= MIN_TRIMMED]
+    return [p for p in prefixes if len(content_stems(p)) >= min_words]
 
 
 def verify(
@@ -394,6 +398,7 @@ def verify(
     kind: str = "open",
     strict: bool = False,
     verdict_on_cited: bool = True,
+    limits: Limits = Limits(),
 ) -> Verified:
     """Keep each sentence the evidence supports (re-pointed or trimmed if need be).
 
@@ -402,7 +407,7 @@ def verify(
     articles is a judgement on them). An answer that only names an outlet is no answer."""
     if not answer.strip() or is_refusal(answer.split(".")[0]) or not evidence:
         return Verified("", [], refused=True)
-    premise = Premise.of(question, strict)
+    premise = Premise.of(question, strict, limits)
     kept: list[tuple[str, list[int]]] = []  # (claim text, 0-based evidence indexes)
     notes: list[str] = []
     repointed = dropped = trimmed = 0
@@ -430,7 +435,7 @@ def verify(
                 repointed += 1
                 notes.append(f"re-pointed {list(claim.cited)} -> {[i + 1 for i in idxs]}")
         if why is not None and idxs is None:
-            for prefix in clause_prefixes(body):
+            for prefix in clause_prefixes(body, limits.min_trimmed):
                 if valid and judge(prefix, cited, premise, v) is None:
                     text, idxs = prefix, valid
                 elif (found := repoint(prefix, evidence, premise, v)) is not None:
@@ -444,7 +449,7 @@ def verify(
         if why is not None and idxs is None and unsupported:
             # "Based in Accra, Ghana." where the article says "Ghana-based": the claim without
             # the name no sentence holds, if that still says something the sentences hold.
-            for lesser in without_names(body, sorted(unsupported)):
+            for lesser in without_names(body, sorted(unsupported), limits.max_unsupported_names):
                 if (found := repoint(lesser, evidence, premise, v)) is not None:
                     text, idxs = lesser, found
                     trimmed += 1
@@ -470,7 +475,7 @@ def verify(
         if verdict:
             text = with_verdict(verdict.group(1).capitalize(), text)
         kept.append((text, idxs))
-        if len(kept) == MAX_SENTENCES:
+        if len(kept) == limits.max_sentences:
             break
     if strict and kept and kind != "yes_no" and not any(answers_kind(question, t) for t, _ in kept):
         # A pushed answer (the second look) must give what was asked: "The judge in the trial is

@@ -66,6 +66,7 @@ def select_evidence(
     must_cover: tuple[int, ...] = (),
     context: int = 0,
     queries: list[str] = (),
+    lexical_weight: float = LEXICAL_WEIGHT,
 ) -> list[Evidence]:
     """The `limit` sentences closest to the queries (the question, then its facets), taken in
     turns so every facet gets its best sentences, at least one from each passage in
@@ -84,7 +85,7 @@ def select_evidence(
             have = content_stems(passages[i].text[s:e])
             for col, need in enumerate(qs):
                 if need:
-                    by_query[j, col] += LEXICAL_WEIGHT * len(need & have) / len(need)
+                    by_query[j, col] += lexical_weight * len(need & have) / len(need)
     scores = by_query.max(axis=1)
     order = list(np.argsort(-scores))
     chosen: list[int] = []

@@ -17,7 +17,7 @@ from qa.candidates import (
     outvoted,
     wants_full_name,
 )
-from qa.citations import Verified, is_refusal, verify
+from qa.citations import Limits, Verified, is_refusal, verify
 from qa.disagreement import Disagreement
 from qa.evidence import Evidence
 from qa.extractive import quote_answer
@@ -55,13 +55,18 @@ class Fallback(Protocol):
     def run(self, d: Drafted, result: Verified) -> Verified | None: ...
 
 
+def limits_of(settings: QASettings) -> Limits:
+    return Limits(**settings.verify.model_dump())
+
+
 def draft_until(llm: ChatLLM, messages, settings: QASettings, grammar: str | None) -> str:
     from qa.citations import past_sentence_limit
 
     text = ""
+    limits = limits_of(settings)
     for piece in llm.stream(messages, settings.llm.max_tokens, settings.llm.temperature, grammar):
         text += piece
-        if past_sentence_limit(text):
+        if past_sentence_limit(text, limits):
             break
     return text
 
@@ -75,6 +80,8 @@ class EntityPick:
 
     llm: ChatLLM
     outlets: tuple[str, ...]  # indexed outlet names and their short forms: never a candidate
+    limits: Limits = Limits()
+    outvote_articles: int = 3
 
     def applies(self, d: Drafted, result: Verified) -> bool:
         return d.plan.kind == "entity" and d.joins
@@ -86,7 +93,7 @@ class EntityPick:
         # Refused, or named no name three articles give while another is: the pick.
         if result.refused:
             why = "LLM refused"
-        elif outvoted(result.text, candidates):
+        elif outvoted(result.text, candidates, self.outvote_articles):
             why = f"answer {d.raw.strip()!r} outvoted"
         else:
             return None
@@ -111,7 +118,9 @@ class EntityPick:
         for i in picked.sentences:  # its best sentence in each article, up to three
             per_article.setdefault(d.evidence[i].passage.doc_id, i)
         marks = "".join(f"[{d.evidence[i].n}]" for i in list(per_article.values())[:3])
-        verified = verify(f"{picked.name} {marks}.", d.evidence, d.question, "entity")
+        verified = verify(
+            f"{picked.name} {marks}.", d.evidence, d.question, "entity", limits=self.limits
+        )
         note = f"{why}; picked {picked.name!r} from {[c.name for c in candidates]}"
         if verified.refused:
             return None
@@ -155,7 +164,9 @@ class SecondLook:
             note = f"refusal log-prob {logprob:.2f} >= {limit:g}: refusal stands"
             return replace(result, notes=(*result.notes, note))
         raw = draft_until(self.llm, d.messages, self.settings, NO_REFUSAL)
-        verified = verify(raw, d.evidence, d.question, d.plan.kind, strict=True)
+        verified = verify(
+            raw, d.evidence, d.question, d.plan.kind, strict=True, limits=limits_of(self.settings)
+        )
         note = f"refusal log-prob {logprob:.2f} < {limit:g}: asked again, {raw.strip()!r}"
         if verified.refused:
             return replace(result, notes=(*result.notes, note, *verified.notes))
@@ -197,7 +208,9 @@ def fallbacks(llm: ChatLLM, settings: QASettings, sources: list[str]) -> list[Fa
     outlets = tuple(a for s in sources for a in (s, *source_aliases(s)))
     chain: list[Fallback] = []
     if settings.answer.entity_choice:
-        chain.append(EntityPick(llm, outlets))
+        chain.append(
+            EntityPick(llm, outlets, limits_of(settings), settings.answer.outvote_articles)
+        )
     chain += [SecondLook(llm, settings), Quote(settings.answer.quote_min_score), OutcomeGate()]
     if settings.answer.show_disagreement:
         chain.append(Disagreement())

@@ -177,3 +177,23 @@ def test_a_quote_answers_only_the_instance_the_question_names():
     assert quote_answer(e, 1.4, "How many yards did Ja'Marr Chase average in Week 12?")
     # A quote holds what the question asks for: a name the question does not give.
     assert quote_answer(e, 1.4, "Which team did Ja'Marr Chase play for in Week 12?") is None
+
+
+def test_the_verify_section_of_the_settings_reaches_the_verifier(answerer_with):
+    question = "Where will Netanyahu meet Trump?"
+    reply = (
+        "They will meet at Trump's Mar-a-Lago estate in Palm Beach, Florida [1]. "
+        "The discussions will focus on Israel's security concerns about Hamas and Iran [1]."
+    )
+    both = answerer_with(reply).ask(question)
+    one = answerer_with(reply, verify={"max_sentences": 1}).ask(question)
+    assert not both.refused and not one.refused, (both.notes, one.notes)
+    assert "security" in both.text and "Mar-a-Lago" in one.text and "security" not in one.text
+    # Every claim counted as short must be covered entirely, and none may be trimmed.
+    claim = "They will meet at Mar-a-Lago in Palm Beach, Florida, to discuss the weather [1]."
+    loose = answerer_with(claim).ask(question)
+    assert not loose.refused, loose.notes  # 71 % of its words: above min_coverage (0.6)
+    strict = answerer_with(
+        claim, verify={"short_claim": 100, "min_trimmed": 100}, answer={"quote_min_score": 0}
+    ).ask(question)
+    assert strict.refused and "only 71% of its words" in " ".join(strict.notes), strict.notes
