@@ -30,21 +30,21 @@ from index import offline
 offline.apply()
 from index import builder, components
 from index.articles import Article
-from index.backends import milvus
+from index.backends.milvus import store as milvus_store
 from index.config import IndexSettings
 
 folder, point, articles, rebuild = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 settings = IndexSettings(
     index_dir=folder + "/index", data_dir=folder + "/data", index={"backend": "milvus"}
 )
-milvus.INSERT_BATCH = 5  # many small inserts: a kill lands between two of them
+milvus_store.INSERT_BATCH = 5  # many small inserts: a kill lands between two of them
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
 kind, _, arg = point.partition(":")
 flushes = [0]
-flush = milvus.MilvusIndex._flush
+flush = milvus_store.MilvusIndex._flush
 def counting_flush(self):
     had = bool(self._pending)
     flush(self)
@@ -52,19 +52,19 @@ def counting_flush(self):
         flushes[0] += 1
         if kind == "flush" and flushes[0] == int(arg):
             die()
-milvus.MilvusIndex._flush = counting_flush
-write_pointer = milvus.MilvusIndex._write_pointer
+milvus_store.MilvusIndex._flush = counting_flush
+write_pointer = milvus_store.MilvusIndex._write_pointer
 def pointer_then_maybe_die(self, *args, **kwargs):
     if kind == "commit" and "old" in kwargs:  # the commit itself, not yet written
         die()
     write_pointer(self, *args, **kwargs)
-milvus.MilvusIndex._write_pointer = pointer_then_maybe_die
-delete_retired = milvus.MilvusIndex._delete_retired
+milvus_store.MilvusIndex._write_pointer = pointer_then_maybe_die
+delete_retired = milvus_store.MilvusIndex._delete_retired
 def maybe_die_before_cleanup(self, retired, batch):
     if kind == "cleanup" and retired:
         die()
     delete_retired(self, retired, batch)
-milvus.MilvusIndex._delete_retired = maybe_die_before_cleanup
+milvus_store.MilvusIndex._delete_retired = maybe_die_before_cleanup
 
 rows = [Article(**a) for a in json.loads(open(articles).read())]
 outcome = builder.build_articles(rows, settings, rebuild=rebuild)

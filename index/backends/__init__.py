@@ -3,7 +3,7 @@
 - "local" (default): FAISS + tantivy in versioned folders under `index_dir` (index/backends/local.py
   over index/store.py);
 - "milvus": one Milvus collection per index, dense + in-engine BM25, hybrid search
-  (index/backends/milvus.py); `[milvus] uri` empty means Milvus Lite in `index_dir`.
+  (index/backends/milvus/); `[milvus] uri` empty means Milvus Lite in `index_dir`.
 
 Each backend is one module with the same six functions (open_index, index_exists, read_manifest,
 create_index, writer_lock, describe); a new backend is a module and a line in BACKENDS.

@@ -1,7 +1,7 @@
 """What every index backend shares: document records, near-duplicates, and the upsert and
 removal logic over them. A backend supplies where chunks live (add, delete, search) and how a
 version is saved; `index/store.py` is the local one (FAISS + tantivy in versioned folders),
-`index/backends/milvus.py` the Milvus one.
+`index/backends/milvus/` the Milvus one.
 """
 
 import difflib

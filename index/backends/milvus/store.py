@@ -1,39 +1,13 @@
-"""The Milvus backend: chunks, documents and a pointer to the live generation, in Milvus.
+"""The Milvus index: generations, commits, chunks and documents (see the package doc)."""
 
-- `{name}_meta` holds one row, the pointer: the live generation, a version id that changes on
-  every save (readers compare it before each question, as the local backend compares CURRENT),
-  and the committed batch.
-- `{name}_{gen}_chunks`: one row per chunk: its node (text + metadata), dense vector, the
-  engine's own BM25 sparse vector (a BM25 Function over `text` with the English analyzer), the
-  filter fields `doc_id`, `source`, `day`, and the `batch` (build) that wrote it. Search is
-  `hybrid_search`: dense + BM25 fused by RRF.
-- `{name}_{gen}_docs`: one row per article version (its record and MinHash signature, keyed by
-  batch and a hash of the id), the manifest header (embedding model, chunking), and the full
-  text of near-duplicate copies in parts.
-
-Commits are atomic although Milvus has no transactions: every build writes its chunks and records
-under a new batch number, and readers see only batches up to the pointer's committed one. The
-pointer switch is the commit. The rows a commit retires (old versions, removed articles) stay
-hidden by the pointer until deleted right after it, so what search can return is exactly what
-`index list` shows after a kill at any moment; the next writer deletes what a killed build left
-(uncommitted batches, retired rows, a killed rebuild's generation). Row keys are hashes: no
-article id can collide with an internal row or break an expression (ids are quoted in filters).
-`milvus_uri` empty means Milvus Lite (the C++ engine embedded, a file under index_dir; one
-process at a time); "http://host:19530" a Milvus server or cluster.
-"""
-
-import hashlib
 import json
-import logging
 import re
 import uuid
-import warnings
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
-from pathlib import Path
 
 import numpy as np
 from llama_index.core.schema import MetadataMode, TextNode
+from pymilvus import AnnSearchRequest, MilvusClient, RRFRanker
 
 from index.articles import Article
 from index.backends.base import (
@@ -44,80 +18,29 @@ from index.backends.base import (
     SearchFilters,
     check_embed_model,
 )
+from index.backends.milvus.client import base_name, connect, iterate, location, quote
+from index.backends.milvus.filters import NO_DAY, filter_expr
+from index.backends.milvus.keys import (
+    HEADER,
+    LAYOUT,
+    PART_CHARS,
+    Retired,
+    Stored,
+    _batch_of,
+    _chunk_key,
+    _hash,
+    _part_key,
+    _parts,
+    _record_key,
+    _row_keys,
+)
+from index.backends.milvus.schema import create_collections
 from index.config import IndexSettings
 from index.dedup import Duplicates
 from index.manifest import FORMAT, DocRecord, Manifest, library_versions
 
-# milvus-lite 2.5 imports pkg_resources (hence setuptools<81), which warns on import.
-warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
-
-from pymilvus import (  # noqa: E402
-    AnnSearchRequest,
-    DataType,
-    Function,
-    FunctionType,
-    MilvusClient,
-    RRFRanker,
-)
-
-# pymilvus warns on every query iterator against Lite (no server timestamp): noise to a user.
-logging.getLogger("pymilvus").setLevel(logging.ERROR)
-
-LITE_FILE = "milvus.db"
-# Rows of the docs collection: the header, and records ("d…") and copy parts ("p…") keyed by
-# batch and a hash of the article id, so no id can reach the header's key.
-HEADER = "#header"
-LAYOUT = 2  # the header's "layout": hashed keys, batches (1: keyed by article id, no batches)
-PART_CHARS = 15_000  # a VARCHAR holds 65,535 bytes: 15k characters fit any script
-VARCHAR_MAX = 65_535
-NO_DAY = -(2**62)
 INSERT_BATCH = 2_000
 RRF_K = 60  # as llama-index's reciprocal rank fusion in the local backend
-_clients: dict[str, MilvusClient] = {}
-
-
-def location(settings: IndexSettings) -> str:
-    if settings.milvus.uri:
-        return f"{settings.milvus.uri} (collection {_base_name(settings)})"
-    return f"{lite_path(settings)} (Milvus Lite, collection {_base_name(settings)})"
-
-
-def lite_path(settings: IndexSettings) -> Path:
-    return settings.resolved_index_dir() / LITE_FILE
-
-
-def _uri(settings: IndexSettings) -> str:
-    return settings.milvus.uri or str(lite_path(settings))
-
-
-def connect(settings: IndexSettings) -> MilvusClient:
-    """One client per URI and process (Milvus Lite serves one process per file)."""
-    uri = _uri(settings)
-    if uri not in _clients:
-        if not settings.milvus.uri:
-            lite_path(settings).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            _clients[uri] = MilvusClient(uri=uri, token=settings.milvus.token or "")
-        except Exception as exc:  # pymilvus raises its own hierarchy and grpc errors
-            raise IndexMissingError(f"cannot reach Milvus at {uri}: {exc}") from None
-    return _clients[uri]
-
-
-def disconnect(settings: IndexSettings) -> None:
-    """Close this process's client; Milvus Lite stops serving the file, so another process can
-    open it (pymilvus' close leaves the Lite server holding the file until this process ends)."""
-    client = _clients.pop(_uri(settings), None)
-    if client is not None:
-        client.close()
-        if not settings.milvus.uri:
-            from milvus_lite.server_manager import server_manager_instance
-
-            server_manager_instance.release_server(str(lite_path(settings)))
-
-
-def _base_name(settings: IndexSettings) -> str:
-    name = re.sub(r"\W", "_", settings.milvus.collection)
-    return name if re.match(r"[A-Za-z_]", name) else f"n_{name}"
 
 
 class MilvusIndex(IndexBase):
@@ -147,15 +70,15 @@ class MilvusIndex(IndexBase):
 
     @staticmethod
     def _meta(settings: IndexSettings) -> str:
-        return f"{_base_name(settings)}_meta"
+        return f"{base_name(settings)}_meta"
 
     @property
     def chunks_name(self) -> str:
-        return f"{_base_name(self.settings)}_{self.generation}_chunks"
+        return f"{base_name(self.settings)}_{self.generation}_chunks"
 
     @property
     def docs_name(self) -> str:
-        return f"{_base_name(self.settings)}_{self.generation}_docs"
+        return f"{base_name(self.settings)}_{self.generation}_docs"
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -183,11 +106,11 @@ class MilvusIndex(IndexBase):
             raise IndexMissingError(
                 f"no index in {location(settings)}; build one with: newsqa index build seeds/"
             )
-        docs = f"{_base_name(settings)}_{pointer['generation']}_docs"
+        docs = f"{base_name(settings)}_{pointer['generation']}_docs"
         committed = int(pointer.get("batch", 0))
         removed = set(Retired.from_pointer(pointer).removed)
         header, stored = None, Stored()
-        for batch in _iterate(client, docs, ["doc_id", "record"]):
+        for batch in iterate(client, docs, ["doc_id", "record"]):
             for row in batch:
                 key = row["doc_id"]
                 if key == HEADER:
@@ -253,72 +176,20 @@ class MilvusIndex(IndexBase):
 
     def _drop_stray_generations(self, pointer: dict) -> None:
         keep = {pointer.get("generation"), pointer.get("previous")}
-        prefix = f"{_base_name(self.settings)}_"
+        prefix = f"{base_name(self.settings)}_"
         for name in self.client.list_collections():
             match = re.fullmatch(re.escape(prefix) + r"(g[0-9a-f]{12})_(chunks|docs)", name)
             if match and match.group(1) not in keep and match.group(1) != self.generation:
                 self.client.drop_collection(name)
 
     def _create_collections(self) -> None:
-        c = self.client
-        meta = self._meta(self.settings)
-        if not c.has_collection(meta):
-            schema = c.create_schema(auto_id=False)
-            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=64)
-            schema.add_field("value", DataType.VARCHAR, max_length=VARCHAR_MAX)
-            schema.add_field("v", DataType.FLOAT_VECTOR, dim=2)  # Milvus needs one vector field
-            params = c.prepare_index_params()
-            params.add_index("v", index_type="FLAT", metric_type="L2")
-            c.create_collection(
-                meta, schema=schema, index_params=params, consistency_level="Strong"
-            )
-
-        schema = c.create_schema(auto_id=False)
-        schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=128)
-        schema.add_field("doc_id", DataType.VARCHAR, max_length=2048)
-        schema.add_field("nid", DataType.VARCHAR, max_length=2200)  # the node's own id
-        schema.add_field("batch", DataType.INT64)  # the build that wrote it (see module doc)
-        schema.add_field("source", DataType.VARCHAR, max_length=1024)
-        schema.add_field("day", DataType.INT64)
-        schema.add_field(
-            "text",
-            DataType.VARCHAR,
-            max_length=VARCHAR_MAX,
-            enable_analyzer=True,
-            # As tantivy's en_stem locally: lower case, English stems, stopwords kept.
-            analyzer_params={
-                "tokenizer": "standard",
-                "filter": ["lowercase", {"type": "stemmer", "language": "english"}],
-            },
-        )
-        schema.add_field("node", DataType.VARCHAR, max_length=VARCHAR_MAX)
-        schema.add_field("dense", DataType.FLOAT_VECTOR, dim=self.manifest.embed_dim)
-        schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-        schema.add_function(
-            Function(
-                name="bm25",
-                function_type=FunctionType.BM25,
-                input_field_names=["text"],
-                output_field_names=["sparse"],
-            )
-        )
-        params = c.prepare_index_params()
-        params.add_index("dense", index_type=self.settings.milvus.index_type, metric_type="IP")
-        params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
-        params.add_index("doc_id", index_type="INVERTED")
-        params.add_index("batch", index_type="INVERTED")
-        c.create_collection(
-            self.chunks_name, schema=schema, index_params=params, consistency_level="Strong"
-        )
-
-        schema = c.create_schema(auto_id=False)
-        schema.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=128)  # a key
-        schema.add_field("record", DataType.VARCHAR, max_length=VARCHAR_MAX)
-        schema.add_field("v", DataType.FLOAT_VECTOR, dim=2)
-        params = c.prepare_index_params()
-        params.add_index("v", index_type="FLAT", metric_type="L2")
-        c.create_collection(
-            self.docs_name, schema=schema, index_params=params, consistency_level="Strong"
+        create_collections(
+            self.client,
+            self._meta(self.settings),
+            self.chunks_name,
+            self.docs_name,
+            self.manifest.embed_dim,
+            self.settings.milvus.index_type,
         )
 
     @property
@@ -360,10 +231,10 @@ class MilvusIndex(IndexBase):
 
     def _chunk_texts(self, doc_id: str) -> list[str]:
         self._flush()
-        expr = f"doc_id == {_quote(doc_id)} and (batch == {self.batch} or ({self._visible()}))"
+        expr = f"doc_id == {quote(doc_id)} and (batch == {self.batch} or ({self._visible()}))"
         return [
             row["text"]
-            for batch in _iterate(self.client, self.chunks_name, ["text"], expr)
+            for batch in iterate(self.client, self.chunks_name, ["text"], expr)
             for row in batch
         ]
 
@@ -371,7 +242,7 @@ class MilvusIndex(IndexBase):
         # Rows of this build go now (nobody sees them); committed ones are retired at the commit.
         self._pending = [row for row in self._pending if row["doc_id"] != doc_id]
         self.client.delete(
-            self.chunks_name, filter=f"doc_id == {_quote(doc_id)} and batch == {self.batch}"
+            self.chunks_name, filter=f"doc_id == {quote(doc_id)} and batch == {self.batch}"
         )
         self._rechunked.add(doc_id)
 
@@ -388,7 +259,7 @@ class MilvusIndex(IndexBase):
 
     def nodes(self) -> list[TextNode]:
         out = []
-        for batch in _iterate(self.client, self.chunks_name, ["node"], self._visible()):
+        for batch in iterate(self.client, self.chunks_name, ["node"], self._visible()):
             out += [TextNode.from_json(row["node"]) for row in batch]
         return out
 
@@ -444,23 +315,12 @@ class MilvusIndex(IndexBase):
         return hits
 
     def vector(self, node_id: str) -> list[float] | None:
-        expr = f"nid == {_quote(node_id)} and {self._visible()}"
+        expr = f"nid == {quote(node_id)} and {self._visible()}"
         rows = self.client.query(self.chunks_name, filter=expr, output_fields=["dense"])
         return list(rows[0]["dense"]) if rows else None
 
     def _expr(self, filters: SearchFilters | None) -> str:
-        if filters is None:
-            return ""
-        parts = []
-        if filters.sources is not None:
-            sources = f"source in {json.dumps(list(filters.sources))}"
-            also = self.originals_copied_from(list(filters.sources))
-            parts.append(f"({sources} or doc_id in {json.dumps(also)})" if also else sources)
-        if filters.day_from is not None:
-            parts.append(f"day >= {int(filters.day_from)}")
-        if filters.day_to is not None:
-            parts.append(f"day <= {int(filters.day_to)} and day > {NO_DAY}")
-        return " and ".join(parts)
+        return filter_expr(filters, self.originals_copied_from)
 
     # ---- documents, copies, saving -------------------------------------------------------
 
@@ -468,9 +328,7 @@ class MilvusIndex(IndexBase):
         dups = Duplicates()
         parts: dict[str, list[tuple[int, str]]] = {}
         # Only the rows holding copies' texts: the records were read at open.
-        for batch in _iterate(
-            self.client, self.docs_name, ["doc_id", "record"], 'doc_id like "p%"'
-        ):
+        for batch in iterate(self.client, self.docs_name, ["doc_id", "record"], 'doc_id like "p%"'):
             for row in batch:
                 head, _, n = row["doc_id"].rpartition(":")
                 parts.setdefault(head, []).append((int(n), row["record"]))
@@ -559,10 +417,10 @@ class MilvusIndex(IndexBase):
 
     def _delete_retired(self, retired: "Retired", batch: int) -> None:
         if retired.replaced:
-            ids = _quote(retired.replaced)
+            ids = quote(retired.replaced)
             self.client.delete(self.chunks_name, filter=f"doc_id in {ids} and batch < {batch}")
         if retired.removed:
-            self.client.delete(self.chunks_name, filter=f"doc_id in {_quote(retired.removed)}")
+            self.client.delete(self.chunks_name, filter=f"doc_id in {quote(retired.removed)}")
 
     def _write_pointer(self, old: dict | None = None, retired: "Retired | None" = None) -> None:
         pointer = {
@@ -585,7 +443,7 @@ class MilvusIndex(IndexBase):
     def _drop_generation(self, generation: str | None) -> None:
         if not generation or generation == self.generation:
             return
-        base = _base_name(self.settings)
+        base = base_name(self.settings)
         for suffix in ("chunks", "docs"):
             name = f"{base}_{generation}_{suffix}"
             if self.client.has_collection(name):
@@ -596,125 +454,3 @@ class MilvusIndex(IndexBase):
         if self._new:
             self._drop_generation(self.generation)
             self._new = False
-
-
-class Stored:
-    """The docs collection as read at open: each article's live record, and every row key."""
-
-    EXTRA = (
-        "doc_id",
-        "batch",
-        "signature",
-        "parts",
-        "text_hash",
-    )  # record fields that are not DocRecord's
-
-    def __init__(self, records: dict[str, dict] | None = None, keys: list[str] | None = None):
-        self.records = records or {}
-        self.keys = keys or []
-
-
-class Retired:
-    """What a commit retires: the older chunks of articles it wrote again, and every row of
-    articles it removed. Hidden from readers by the pointer until deleted."""
-
-    def __init__(self, replaced: list[str] | None = None, removed: list[str] | None = None):
-        self.replaced, self.removed = replaced or [], removed or []
-
-    def __bool__(self) -> bool:
-        return bool(self.replaced or self.removed)
-
-    @classmethod
-    def from_pointer(cls, pointer: dict) -> "Retired":
-        return cls(pointer.get("replaced"), pointer.get("removed"))
-
-    def to_pointer(self) -> dict:
-        return {"replaced": self.replaced, "removed": self.removed}
-
-    def hide(self, expr: str, batch: int) -> str:
-        """`expr` without the retired rows (Milvus Lite has no `not (…)`: written with `or`)."""
-        if self.replaced:
-            expr += f" and (doc_id not in {_quote(self.replaced)} or batch >= {batch})"
-        if self.removed:
-            expr += f" and doc_id not in {_quote(self.removed)}"
-        return expr
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
-
-
-def _record_key(doc_id: str, batch: int) -> str:
-    return f"d{batch:012d}:{_hash(doc_id)}"
-
-
-def _part_key(doc_id: str, batch: int, n: int) -> str:
-    return f"p{batch:012d}:{_hash(doc_id)}:{n}"
-
-
-def _chunk_key(node_id: str, batch: int) -> str:
-    return f"{batch:012d}:{_hash(node_id)}"
-
-
-def _batch_of(key: str) -> int:
-    return int(key[1:13])
-
-
-def _row_keys(doc_id: str, record: dict) -> list[str]:
-    batch = record["batch"]
-    return [_record_key(doc_id, batch)] + [
-        _part_key(doc_id, batch, n) for n in range(record.get("parts", 0))
-    ]
-
-
-def _parts(doc_id: str, batch: int, blob: str) -> list[dict]:
-    """A copy's full text (to index it if its original goes) in rows a VARCHAR can hold."""
-    chunks = [blob[i : i + PART_CHARS] for i in range(0, len(blob), PART_CHARS)]
-    return [
-        {"doc_id": _part_key(doc_id, batch, n), "record": c, "v": [0.0, 0.0]}
-        for n, c in enumerate(chunks)
-    ]
-
-
-def _iterate(client: MilvusClient, name: str, fields: list[str], expr: str = ""):
-    it = client.query_iterator(name, batch_size=1000, filter=expr, output_fields=fields)
-    while True:
-        batch = it.next()
-        if not batch:
-            it.close()
-            return
-        yield batch
-
-
-def _quote(value: str | list[str]) -> str:
-    """A string (or list) literal for a Milvus expression: Milvus Lite 2.5 has no filter
-    templates; JSON's escaping of quotes and backslashes is what its parser reads."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-# The backend's functions as index/backends looks them up (one set per backend module).
-def open_index(settings: IndexSettings, writable: bool = False) -> MilvusIndex:
-    return MilvusIndex.open(settings, writable)
-
-
-def index_exists(settings: IndexSettings) -> bool:
-    return MilvusIndex.exists(settings)
-
-
-def read_manifest(settings: IndexSettings) -> Manifest:
-    return MilvusIndex.read_manifest(settings)
-
-
-def create_index(settings: IndexSettings, manifest: Manifest) -> MilvusIndex:
-    return MilvusIndex.create(settings, manifest)
-
-
-def writer_lock(settings: IndexSettings) -> AbstractContextManager:
-    """A file lock beside Milvus Lite's file; a server orders concurrent writes itself."""
-    from index.store import write_lock
-
-    return nullcontext() if settings.milvus.uri else write_lock(settings.resolved_index_dir())
-
-
-def describe(settings: IndexSettings) -> str:
-    return location(settings)
