@@ -23,7 +23,24 @@ def run_cli(*args):
     )
 
 
-def test_retrieval_only_run_writes_report_json_and_chart(seed_index_dir, tmp_path):
+@pytest.fixture
+def cli(capsys):
+    """`newsqa …` in this process (the models stay loaded between calls): its exit code and
+    what it printed. One test still runs the command as a process (run_cli)."""
+    from types import SimpleNamespace
+
+    from ui.cli import main
+
+    def run(*args):
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return run
+
+
+def test_retrieval_only_run_writes_report_json_and_chart(seed_index_dir, tmp_path, cli):
     out = run_cli(
         "eval",
         "run",
@@ -45,7 +62,7 @@ def test_retrieval_only_run_writes_report_json_and_chart(seed_index_dir, tmp_pat
     assert (tmp_path / "r" / "chart.png").read_bytes()[:4] == b"\x89PNG"
 
     # compare a run with itself: every delta is zero
-    cmp = run_cli("eval", "compare", tmp_path / "r", tmp_path / "r")
+    cmp = cli("eval", "compare", tmp_path / "r", tmp_path / "r")
     assert cmp.returncode == 0 and "retrieval mrr@10" in cmp.stdout and "+0.00" in cmp.stdout
 
 
@@ -66,10 +83,10 @@ def test_ctrl_c_keeps_finished_rows(seed_index_dir):
     assert result.interrupted and [r.id for r in result.rows] == seen
 
 
-def test_resume_answers_only_what_a_stopped_run_left(seed_index_dir, tmp_path):
+def test_resume_answers_only_what_a_stopped_run_left(seed_index_dir, tmp_path, cli):
     run_dir = tmp_path / "r"
     args = ["eval", "run", "--gold", GOLD, "--index", seed_index_dir, "--retrieval-only"]
-    assert run_cli(*args, "--limit", "4", "--out", run_dir).returncode == 0
+    assert cli(*args, "--limit", "4", "--out", run_dir).returncode == 0
     rows = json.loads((run_dir / "rows.json").read_text())["rows"]
     # A killed run: no rows.json, three finished rows (the second ended in an error, the
     # first carries a mark that shows it is kept, not redone).
@@ -79,7 +96,7 @@ def test_resume_answers_only_what_a_stopped_run_left(seed_index_dir, tmp_path):
     partial = "".join(json.dumps(r) + "\n" for r in rows[:3])
     (run_dir / "rows.partial.jsonl").write_text(partial)
 
-    out = run_cli(*args, "--limit", "4", "--out", run_dir, "--resume")
+    out = cli(*args, "--limit", "4", "--out", run_dir, "--resume")
     assert out.returncode == 0, out.stderr
     assert "2 rows kept, 2 questions to answer" in " ".join(out.stderr.split())  # rich wraps
     payload = json.loads((run_dir / "rows.json").read_text())
@@ -91,9 +108,9 @@ def test_resume_answers_only_what_a_stopped_run_left(seed_index_dir, tmp_path):
     assert not (run_dir / "rows.partial.jsonl").exists()
     assert "for the 2 answered after resuming" in (run_dir / "report.md").read_text()
 
-    no_out = run_cli(*args, "--resume")
+    no_out = cli(*args, "--resume")
     assert no_out.returncode == 2 and "--resume needs --out" in no_out.stderr
-    empty = run_cli(*args, "--resume", "--out", tmp_path / "nothing")
+    empty = cli(*args, "--resume", "--out", tmp_path / "nothing")
     assert empty.returncode == 2 and "no run to resume" in " ".join(empty.stderr.split())
 
 

@@ -298,10 +298,18 @@ def newsqa(*args: str, **kwargs) -> subprocess.CompletedProcess:
         (["--auth", "nopassword"], "user:pass"),
     ],
 )
-def test_chat_refuses_an_open_or_unusable_server(args, message):
-    proc = newsqa("chat", *args, "--index", "/nonexistent-index")
+def test_chat_refuses_an_open_or_unusable_server(args, message, capsys):
+    from ui.cli import main
+
+    # In this process: the refusal comes before anything is loaded or served.
+    assert main(["chat", *args, "--index", "/nonexistent-index"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_chat_command_refuses_an_open_server_as_a_process():
+    proc = newsqa("chat", "--host", "0.0.0.0", "--index", "/nonexistent-index")
     assert proc.returncode == 2
-    assert message in proc.stderr
+    assert "add --auth user:pass" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_loopback_hosts_are_recognised():
