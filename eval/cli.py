@@ -47,6 +47,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     c = esub.add_parser("compare", help="two runs side by side")
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
+    c.add_argument(
+        "--changed", action="store_true", help="list each question whose answer changed, A and B"
+    )
     c.set_defaults(func=cmd_compare)
 
     rs = esub.add_parser(
@@ -276,7 +279,7 @@ def finished_rows(folder: Path, wanted: set[str]) -> list:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from eval.report import compare, load_run
+    from eval.report import _table, changed_answers, compare, load_run
 
     try:
         a, b = load_run(args.a), load_run(args.b)
@@ -284,6 +287,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise BadInputError(f"cannot read run: {exc}") from None
     print(f"A: {args.a} ({a['config'].get('llm')})\nB: {args.b} ({b['config'].get('llm')})\n")
     print(compare(a, b))
+    n, changed = changed_answers(a, b)
+    print(f"\n{n - len(changed)} of {n} questions answered the same in both runs.")
+    if changed and args.changed:
+        print("\n" + _table(["id", "A", "B"], changed))
+    elif changed:
+        print("--changed lists the others.")
     return 0
 
 

@@ -228,3 +228,24 @@ def compare(a: dict, b: dict) -> str:
         delta = f"{vb - va:+.2f}" if va is not None and vb is not None else "–"
         rows.append([f"latency {stage} p50", va, vb, delta])
     return _table(["metric", "A", "B", "B − A"], rows)
+
+
+def changed_answers(a: dict, b: dict) -> tuple[int, list[list]]:
+    """The questions both runs answered, and those whose answer (or refusal) differs: id, A's
+    answer, B's, and whether each was right (✓ / ✗; a refused unanswerable is right)."""
+
+    def mark(row: dict) -> str:
+        right = row.get("correct") if row.get("answerable") else row.get("refused")
+        return "✓" if right else "✗"
+
+    def said(row: dict) -> str:
+        return "(refused)" if row.get("refused") else " ".join((row.get("answer") or "").split())
+
+    rows_b = {r["id"]: r for r in b["rows"]}
+    both = [(ra, rows_b[ra["id"]]) for ra in a["rows"] if ra["id"] in rows_b]
+    changed = [
+        [ra["id"], f"{mark(ra)} {said(ra)}", f"{mark(rb)} {said(rb)}"]
+        for ra, rb in both
+        if said(ra) != said(rb)
+    ]
+    return len(both), changed

@@ -176,3 +176,38 @@ def test_yes_no_answers_are_judged_by_their_verdict():
     assert score("The reports agree, so no.", False, True, ["No"])[0]
     assert not score("I do not know.", False, True, ["No"])[0]  # "no" is inside "know"
     assert not score("Maybe yes, maybe no.", False, True, ["No"])[0]
+
+
+def test_compare_names_the_questions_whose_answer_changed():
+    from eval.report import changed_answers
+
+    def row(i, answer, correct, answerable=True, refused=False):
+        return {
+            "id": i,
+            "answer": answer,
+            "correct": correct,
+            "answerable": answerable,
+            "refused": refused,
+        }
+
+    a = {
+        "rows": [
+            row("q1", "Dublin [1].", True),
+            row("q2", "Paris [1].", False),
+            row("q3", "", None, answerable=False, refused=True),
+            row("q4", "x", True),
+        ]
+    }
+    b = {
+        "rows": [
+            row("q1", "Dublin  [1].", True),
+            row("q2", "Lyon [2].", True),
+            row("q3", "Berlin [1].", None, answerable=False),
+        ]
+    }
+    n, changed = changed_answers(a, b)
+    assert n == 3  # q4 is in A only
+    assert changed == [
+        ["q2", "✗ Paris [1].", "✓ Lyon [2]."],
+        ["q3", "✓ (refused)", "✗ Berlin [1]."],
+    ]
