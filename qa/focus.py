@@ -13,17 +13,27 @@ WHEN = re.compile(
     r"\b20\d\d\b|\d(?::\d\d)?\s?(?:a\.?m\.?|p\.?m\.?)",
     re.I,
 )
+# "How long …?" asks for a span ("three months", "a three-month program"), not a date.
+DURATION = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a|an|several|few|many|couple of)[\s-]+(?:more\s+|extra\s+)?"
+    r"(?:second|minute|hour|day|night|week|month|year|decade|season|term)s?\b|"
+    r"\b(?:overnight|since|until)\b",
+    re.I,
+)
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b")
 NAME = re.compile(r"(?<=\s)(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*")  # "Paris", "iOS"
 
 
 def answers_kind(question: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of thing the question asks for: a figure for "how
-    many/much", a time for "when", a name the question does not give for "who/which/where".
-    A quote that only mentions the subject ("For more on the Military Bowl click here!")
+    many/much", a span for "how long", a time for "when", a name the question does not give for
+    "who/which/where". A quote that only mentions the subject ("For more on the Military Bowl click here!")
     answers nothing."""
     q = question.strip().lower()
-    if re.match(r"how\s+(?:many|much|long|old|far)\b", q):
+    if re.match(r"how\s+long\b", q):
+        return bool(DURATION.search(sentence))
+    if re.match(r"how\s+(?:many|much|old|far)\b", q):
         return bool(FIGURE.search(sentence))
     if q.startswith("when") or q.startswith("what time") or q.startswith("what year"):
         return bool(WHEN.search(sentence))

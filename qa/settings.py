@@ -141,6 +141,13 @@ class VerifySection(Section):
         "cites must hold: pushed answers citing unrelated sentences held a third or less in "
         "the natural dev set's baseline (eval/gold/natural-dev.jsonl).",
     )
+    pushed_top_sentences: int = Field(
+        3,
+        description="...unless it cites one of this many evidence sentences MiniLM ranks "
+        "closest to the question (0: the word share alone). The seed's paraphrased questions "
+        "(eval/gold/seed.jsonl: paraphrase-04/07/09, why_how-07) share one of four to six "
+        "words with their right answer, always a top-2 sentence.",
+    )
     min_grounding: float = Field(
         0.34,
         description="A claim restating the question stands only as a yes/no verdict's reason, "

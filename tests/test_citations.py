@@ -410,6 +410,55 @@ def test_a_pushed_answer_cites_sentences_about_the_question():
     assert v.refused and "hold 1 of the question's words" in " ".join(v.notes)
 
 
+def test_a_pushed_answer_may_cite_a_best_ranked_sentence_of_a_paraphrased_question():
+    # "What keeps Israel on alert about Tehran?" shares one word with its answer; the answer is
+    # the sentence MiniLM ranks first, and that is enough. A low-ranked one is not.
+    from dataclasses import replace
+
+    q = "What keeps Israel on alert about Tehran?"
+    draft = (
+        "Israel remains vigilant regarding Iran's nuclear enrichment and missile capabilities [1]."
+    )
+    iran = Passage(
+        "i#0",
+        "i",
+        "Iran",
+        "Israel remains vigilant regarding Iran's nuclear enrichment and missile capabilities.",
+        "Wire",
+    )
+    others = [Evidence(n, p, 0, len(p.text)) for n, p in enumerate([QATAR, MEETING], 2)]
+    best = [Evidence(1, iran, 0, len(iran.text), score=0.93)] + [
+        replace(e, score=0.4 - e.n / 10) for e in others
+    ]
+    assert not verify(draft, best, q, strict=True).refused
+    low = [Evidence(1, iran, 0, len(iran.text), score=0.1)] + [
+        replace(e, score=0.9 - e.n / 10) for e in others
+    ]
+    low.append(Evidence(4, MEETING, 0, len(MEETING.text), score=0.5))
+    v = verify(draft, low, q, strict=True)
+    assert v.refused and "hold 1 of the question's words" in " ".join(v.notes)
+    # Unscored evidence (score 0) counts words only.
+    plain = [Evidence(1, iran, 0, len(iran.text))] + others
+    assert verify(draft, plain, q, strict=True).refused
+
+
+def test_a_copied_head_of_an_outlet_with_brackets_is_not_part_of_the_claim():
+    claims = split_claims(
+        "The seed article (newsqa), 2023-10-23, states that Trump downplayed the cases [1]."
+    )
+    assert [c.text for c in claims] == ["Trump downplayed the cases."]
+
+
+def test_how_long_asks_for_a_span_not_a_date():
+    from qa.focus import answers_kind
+
+    q = "How long will Netanyahu stay in Florida?"
+    assert not answers_kind(q, "Netanyahu meets Trump on Monday, October 23, 2023.")
+    assert answers_kind(q, "He will stay for three days.")
+    assert answers_kind("How long is its accelerator program?", "a three-month program")
+    assert answers_kind("How long has she led it?", "She has led it since 2019.")
+
+
 def test_a_world_verdict_the_reply_itself_doubts_is_refused():
     q = "Did Trump and Netanyahu sign a treaty?"
     reply = "No, they did not sign one [2]. The articles do not say that they signed a treaty."
