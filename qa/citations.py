@@ -55,6 +55,7 @@ class Limits:
     max_sentences: int = 3  # sentences an answer keeps
     min_pushed_overlap: float = 0.4  # share of the question's words a pushed answer cites
     pushed_top_sentences: int = 3  # ...unless it cites one of the this many best-ranked ones
+    pushed_passage_share: float = 0.5  # ...in a passage this share as close as the closest
     min_grounding: float = 0.34  # share of a restating claim's words the cited sentences hold
     max_repoint: int = 3  # evidence sentences a claim may be re-pointed to together
     min_trimmed: int = 3  # content words a trimmed claim keeps at least
@@ -162,6 +163,7 @@ class Premise:
     # The score of the n-th best evidence sentence (limits.pushed_top_sentences): a pushed
     # answer citing one scored this high is about the question (inf: none is).
     central_score: float = float("inf")
+    central_similarity: float = 0.0  # ...in a passage at least this close to the question
 
     @classmethod
     def of(cls, question: str, strict: bool = False, limits: Limits = Limits()) -> "Premise":
@@ -296,10 +298,16 @@ def judge(
         # A pushed answer's sentences must be about the question, not share a word with it:
         # the "lines" of a betting preview do not say why container shipping lines lose money.
         # Either they hold a good part of its words, or one of them is among the sentences
-        # MiniLM ranks closest to it: a paraphrase ("What keeps Israel on alert about Tehran?")
-        # shares one word with its answer, but its answer is the best-ranked sentence.
+        # ranked closest to it, in a passage about as close as the closest: a paraphrase ("What
+        # keeps Israel on alert about Tehran?") shares one word with its answer, but its answer
+        # is the best-ranked sentence. (The betting preview's sentence on "money" and "lines"
+        # ranks first too, but its passage is a third as close as the shipping article's.)
         shared = {w for w in premise.content if related(frozenset((w,)), have)}
-        central = any(0 < premise.central_score <= e.score for e in evidence)
+        central = any(
+            0 < premise.central_score <= e.score
+            and e.passage.similarity >= premise.central_similarity
+            for e in evidence
+        )
         if len(shared) < premise.limits.min_pushed_overlap * len(premise.content) and not central:
             return f"the cited sentences hold {len(shared)} of the question's words"
     for group in premise.focus:
@@ -417,7 +425,12 @@ def verify(
     premise = Premise.of(question, strict, limits)
     if strict and limits.pushed_top_sentences:
         ranked = sorted((e.score for e in evidence), reverse=True)
-        premise = replace(premise, central_score=ranked[: limits.pushed_top_sentences][-1])
+        closest = max(e.passage.similarity for e in evidence)
+        premise = replace(
+            premise,
+            central_score=ranked[: limits.pushed_top_sentences][-1],
+            central_similarity=limits.pushed_passage_share * closest,
+        )
     kept: list[tuple[str, list[int]]] = []  # (claim text, 0-based evidence indexes)
     notes: list[str] = []
     repointed = dropped = trimmed = 0

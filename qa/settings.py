@@ -148,6 +148,13 @@ class VerifySection(Section):
         "(eval/gold/seed.jsonl: paraphrase-04/07/09, why_how-07) share one of four to six "
         "words with their right answer, always a top-2 sentence.",
     )
+    pushed_passage_share: float = Field(
+        0.5,
+        description="...in a passage at least this share as close (dense cosine) to the "
+        "question as the closest passage. The seed's paraphrase-09 answer's passage: 0.73 of "
+        "the closest; the betting preview a wrong pushed answer cited for eval/gold/natural-dev "
+        "nat-094 (shipping lines): 0.29 and 0.42.",
+    )
     min_grounding: float = Field(
         0.34,
         description="A claim restating the question stands only as a yes/no verdict's reason, "

@@ -437,6 +437,13 @@ def test_a_pushed_answer_may_cite_a_best_ranked_sentence_of_a_paraphrased_questi
     low.append(Evidence(4, MEETING, 0, len(MEETING.text), score=0.5))
     v = verify(draft, low, q, strict=True)
     assert v.refused and "hold 1 of the question's words" in " ".join(v.notes)
+    # Best-ranked, but in a passage a third as close to the question as another: off topic (a
+    # betting preview's "money" and "lines" for shipping lines that lose money).
+    far = [
+        Evidence(1, replace(iran, similarity=0.2), 0, len(iran.text), score=0.93),
+        *(replace(e, score=0.4, passage=replace(e.passage, similarity=0.7)) for e in others),
+    ]
+    assert verify(draft, far, q, strict=True).refused
     # Unscored evidence (score 0) counts words only.
     plain = [Evidence(1, iran, 0, len(iran.text))] + others
     assert verify(draft, plain, q, strict=True).refused
