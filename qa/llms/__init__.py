@@ -30,7 +30,7 @@ _LOADED: dict[tuple, ChatLLM] = {}
 # Each backend is one module with `from_settings(settings) -> ChatLLM`; a new one is a module and
 # a line here (imported only when chosen: llama.cpp alone loads a 1 GB model).
 BACKENDS = {
-    "llamacpp": "qa.llms.llamacpp:from_settings",
+    "llamacpp": "qa.llms.embedded:from_settings",
     "openai_like": "qa.llms.openai_like:from_settings",
     "ollama": "qa.llms.ollama:from_settings",
 }

@@ -235,20 +235,3 @@ class LlamaCppLLM(ChatLLM):
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
-
-
-def from_settings(settings) -> LlamaCppLLM:
-    """The embedded model: the packaged GGUF (or `llm.model_path`) on the CPU library proven to
-    run on this machine."""
-    from qa.llms.cpu_choice import proven_variant
-    from qa.model_files import ModelFileError, packaged_gguf
-
-    try:
-        path = settings.llm.model_path or packaged_gguf(settings.data_dir / "models")
-    except ModelFileError as exc:
-        raise LLMError(str(exc)) from None
-    # Never the variant ggml would pick unseen: one that ran in a child on this machine.
-    choice = proven_variant(settings.data_dir, path, settings.llm.cpu_variant)
-    return LlamaCppLLM(
-        path, choice.variant, n_ctx=settings.llm.context, n_threads=settings.llm.threads
-    )
