@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from index import offline
@@ -17,6 +18,9 @@ INT8_NAMES = {"all-minilm-l6-v2-int8"}
 # Declared from measurement, not assumed: int8 vs fp32 cosine >= 0.998 on news text, and the
 # seed and MultiHop-RAG dev evals retrieve the same (README, "Embedding model").
 SAME_SPACE = [PACKAGED_NAMES | INT8_NAMES]
+# Embedders made by a factory (batch size, threads) -> llama-index embedding, by name; the tests
+# register their bag-of-words fake here, so plumbing tests need no model.
+REGISTERED: dict[str, Callable] = {}
 
 
 def same_space(a: str, b: str) -> bool:
@@ -82,6 +86,8 @@ def load_int8(batch_size: int, threads: int):
 def load_embedder(name: str, batch_size: int = 32, threads: int = 1):
     """A llama-index embedding: MiniLM int8 on onnxruntime, or a SentenceTransformer."""
     offline.apply()
+    if name in REGISTERED:
+        return REGISTERED[name](batch_size, threads)
     if name.lower() in INT8_NAMES:
         return load_int8(batch_size, threads)
     import torch
@@ -115,22 +121,28 @@ def raw_encode(embedder, texts: list[str], batch_size: int = 32):
     return model.encode(texts, batch_size=batch_size, normalize_embeddings=True)
 
 
+def carries_own(embedder) -> bool:
+    """The int8 MiniLM (and the tests' fake) carry their tokenizer and lengths themselves; a
+    HuggingFaceEmbedding keeps them on the SentenceTransformer inside it."""
+    return isinstance(embedder, OnnxMiniLMEmbedding) or hasattr(type(embedder), "tokenizer")
+
+
 def tokenizer(embedder):
     """The embedder's own word-piece tokenizer (chunk sizes are counted in it)."""
-    if isinstance(embedder, OnnxMiniLMEmbedding):
+    if carries_own(embedder):
         return embedder.tokenizer
     return sentence_transformer(embedder).tokenizer
 
 
 def max_tokens(embedder) -> int:
-    if isinstance(embedder, OnnxMiniLMEmbedding):
+    if carries_own(embedder):
         return embedder.max_seq_length
     return int(sentence_transformer(embedder).max_seq_length)
 
 
 def dimension(embedder) -> int:
-    if isinstance(embedder, OnnxMiniLMEmbedding):
-        return DIMENSION
+    if carries_own(embedder):
+        return getattr(embedder, "dimension", DIMENSION)
     model = sentence_transformer(embedder)
     getter = (
         getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from index import offline
+from index import embedding, offline
+from tests.fakes import FAKE_MODEL, FakeEmbedding
 
 offline.apply()
+# Settings naming FAKE_MODEL embed with the bag-of-words fake (plumbing tests load no model).
+embedding.REGISTERED[FAKE_MODEL] = lambda batch, threads: FakeEmbedding(model_name=FAKE_MODEL)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -81,6 +84,23 @@ def seed_index_dir(tmp_path_factory) -> Path:
     outcome = builder.build([SEEDS], s)
     assert not outcome.errors
     return s.resolved_index_dir()
+
+
+@pytest.fixture(scope="session")
+def fake_seed_index_dir(tmp_path_factory) -> Path:
+    """The seed articles indexed once per session with the bag-of-words fake embedder: for
+    plumbing tests, which then load no embedding model (their settings: embed=FAKE_EMBED)."""
+    from index import builder
+    from index.config import IndexSettings
+
+    folder = tmp_path_factory.mktemp("fake-seed-index")
+    s = IndexSettings(data_dir=folder / "data", index_dir=folder / "index", embed=FAKE_EMBED)
+    outcome = builder.build([SEEDS], s)
+    assert not outcome.errors
+    return s.resolved_index_dir()
+
+
+FAKE_EMBED = {"model": FAKE_MODEL}
 
 
 @pytest.fixture

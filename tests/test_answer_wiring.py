@@ -1,23 +1,34 @@
-"""The answering pipeline's plumbing around a scripted LLM (real index and embedder): what the
-LLM is shown, the grammar it gets, and what happens to its reply. Behaviour with the real LLM is
-in test_answers.py."""
+"""The answering pipeline's plumbing around a scripted LLM: what the LLM is shown, the grammar it
+gets, and what happens to its reply. The seed is indexed with the bag-of-words fake embedder,
+or the real one where which sentence the question finds is the point. Behaviour with the real
+LLM is in test_answers.py."""
 
 import pytest
 
-from tests.conftest import APOLOGY_Q
+from tests.conftest import APOLOGY_Q, FAKE_EMBED
 from tests.fakes import DoubtingLLM, LeaningLLM, ScriptedLLM
 
 
-@pytest.fixture
-def answerer_with(seed_index_dir):
+def answerer_factory(index_dir, **fixed):
     from qa.answerer import Answerer
     from qa.settings import QASettings
 
     def make(reply: str, **overrides) -> Answerer:
-        settings = QASettings(index_dir=seed_index_dir, **overrides)
+        settings = QASettings(index_dir=index_dir, **fixed, **overrides)
         return Answerer(settings, llm=ScriptedLLM(reply))
 
     return make
+
+
+@pytest.fixture
+def answerer_with(fake_seed_index_dir):
+    """The seed indexed with the bag-of-words fake: no embedding model to load."""
+    return answerer_factory(fake_seed_index_dir, embed=FAKE_EMBED)
+
+
+@pytest.fixture
+def real_answerer_with(seed_index_dir):
+    return answerer_factory(seed_index_dir)
 
 
 def test_the_llm_reads_numbered_evidence_sentences_and_cites_them(answerer_with):
@@ -36,8 +47,10 @@ def test_the_llm_reads_numbered_evidence_sentences_and_cites_them(answerer_with)
     assert "Hamas leaders in Qatar" in c.quote and c.passage.text[c.start : c.end] == c.quote
 
 
-def test_yes_no_questions_get_the_verdict_grammar(answerer_with):
-    a = answerer_with("Yes, Miller said they need one another [1].")
+def test_yes_no_questions_get_the_verdict_grammar(real_answerer_with):
+    # The real embedder: the bag of words does not find Miller's "need one another" for "need
+    # each other" (nor should it: meaning is the real model's job).
+    a = real_answerer_with("Yes, Miller said they need one another [[need one another]].")
     answer = a.ask("Do Trump and Netanyahu need each other, according to Miller?")
     assert a.llm.calls[0]["grammar"] and '"Yes" | "No"' in a.llm.calls[0]["grammar"]
     assert answer.kind == "yes_no" and answer.text.startswith("Yes")
@@ -45,15 +58,15 @@ def test_yes_no_questions_get_the_verdict_grammar(answerer_with):
 
 def test_a_refusal_is_replaced_by_a_quote_only_when_the_evidence_is_strong(answerer_with):
     q = "Where did Trump demand the apology from Netanyahu?"
-    quoted = answerer_with("The articles don't say.", quote_min_score=0.5).ask(q)
+    quoted = answerer_with("The articles don't say.", answer={"quote_min_score": 0.5}).ask(q)
     assert not quoted.refused and quoted.text.startswith("The articles say: “")
     assert (
         quoted.citations[0].quote in quoted.text.replace("\n", " ") or "Oval Office" in quoted.text
     )
     assert any("model refused" in n for n in quoted.notes)
-    strict = answerer_with("The articles don't say.", quote_min_score=0).ask(q)
+    strict = answerer_with("The articles don't say.", answer={"quote_min_score": 0}).ask(q)
     assert strict.refused and strict.citations == []
-    out_of_reach = answerer_with("The articles don't say.", quote_min_score=9.0).ask(q)
+    out_of_reach = answerer_with("The articles don't say.", answer={"quote_min_score": 9.0}).ask(q)
     assert out_of_reach.refused
 
 
@@ -62,12 +75,14 @@ def test_a_refusal_is_replaced_by_a_quote_only_when_the_evidence_is_strong(answe
     [(0.7, 0.0, "Yes"), (0.7, 1.5, "No"), (2.0, 1.5, "Yes"), (-0.3, 0.0, "No")],
 )
 def test_the_yes_no_verdict_follows_the_log_odds_and_the_threshold(
-    seed_index_dir, margin, threshold, verdict
+    fake_seed_index_dir, margin, threshold, verdict
 ):
     from qa.answerer import Answerer
     from qa.settings import QASettings
 
-    settings = QASettings(index_dir=seed_index_dir, answer={"yes_no_threshold": threshold})
+    settings = QASettings(
+        index_dir=fake_seed_index_dir, embed=FAKE_EMBED, answer={"yes_no_threshold": threshold}
+    )
     llm = LeaningLLM(f"{verdict}, Miller said they need one another [1].", margin)
     answer = Answerer(settings, llm=llm).ask(
         "Do Trump and Netanyahu need each other, according to Miller?"
@@ -81,14 +96,16 @@ def test_the_yes_no_verdict_follows_the_log_odds_and_the_threshold(
 
 @pytest.mark.parametrize(("logprob", "asked_again"), [(-1.2, True), (-0.2, False)])
 def test_an_unsure_refusal_gets_a_second_look_with_refusing_ruled_out(
-    seed_index_dir, logprob, asked_again
+    fake_seed_index_dir, logprob, asked_again
 ):
     from qa.answerer import Answerer
     from qa.prompts import NO_REFUSAL
     from qa.settings import QASettings
 
     settings = QASettings(
-        index_dir=seed_index_dir, answer={"second_look_below": -0.5, "quote_min_score": 0}
+        index_dir=fake_seed_index_dir,
+        embed=FAKE_EMBED,
+        answer={"second_look_below": -0.5, "quote_min_score": 0},
     )
     replies = ["The articles don't say.", "The discussions will focus on Hamas and Iran [1]."]
     llm = DoubtingLLM(replies, logprob)
@@ -110,8 +127,11 @@ def test_a_second_look_answer_is_verified_strictly(seed_index_dir):
     from qa.citations import verify
     from qa.settings import QASettings
 
+    # The real embedder: the bag of words puts this question's passages under the refusal
+    # gate's similarity floor, so the model would never be asked.
     settings = QASettings(
-        index_dir=seed_index_dir, answer={"second_look_below": -0.5, "quote_min_score": 0}
+        index_dir=seed_index_dir,
+        answer={"second_look_below": -0.5, "quote_min_score": 0},
     )
     # What the real model said when pushed (seed gold set, unanswerable-02).
     pushed = (
@@ -125,7 +145,10 @@ def test_a_second_look_answer_is_verified_strictly(seed_index_dir):
     q = "What did Zelensky ask Trump for?"
     assert not verify(pushed, answer.evidence, q, "entity").refused
     # Off: the refusal stands without asking how sure the model was.
-    off = QASettings(index_dir=seed_index_dir, answer={"second_look": False, "quote_min_score": 0})
+    off = QASettings(
+        index_dir=seed_index_dir,
+        answer={"second_look": False, "quote_min_score": 0},
+    )
     llm = DoubtingLLM(["The articles don't say.", pushed], -0.9)
     assert Answerer(off, llm=llm).ask("What did Zelensky ask Trump for?").refused
     assert len(llm.calls) == 1
@@ -138,22 +161,22 @@ def test_a_preview_does_not_answer_how_the_event_turned_out(answerer_with):
         "The outcome of the Mar-a-Lago meeting was that Prime Minister Benjamin Netanyahu is set "
         "to meet with President Donald Trump at his Mar-a-Lago estate in Palm Beach, Florida."
     )
-    a = answerer_with(preview, quote_min_score=0)
+    a = answerer_with(preview, answer={"quote_min_score": 0})
     answer = a.ask("What was the outcome of the Mar-a-Lago meeting?")
     assert answer.refused and answer.citations == [], answer.notes
     assert any("only announce" in n for n in answer.notes)
     # The same reply to a question about the plan is an answer.
-    a = answerer_with(preview, quote_min_score=0)
+    a = answerer_with(preview, answer={"quote_min_score": 0})
     assert not a.ask("Where are Netanyahu and Trump set to meet?").refused
 
 
 @pytest.mark.parametrize(("refusal", "refused"), [(1.0, True), (-1.0, False)])
-def test_a_one_part_yes_no_question_may_be_refused(seed_index_dir, refusal, refused):
+def test_a_one_part_yes_no_question_may_be_refused(fake_seed_index_dir, refusal, refused):
     from qa.answerer import Answerer
     from qa.prompts import REFUSAL_TEXT
     from qa.settings import QASettings
 
-    settings = QASettings(index_dir=seed_index_dir)
+    settings = QASettings(index_dir=fake_seed_index_dir, embed=FAKE_EMBED)
     reply = REFUSAL_TEXT if refused else "No, Miller said they need one another [1]."
     llm = LeaningLLM(reply, -1.0, refusal)
     answer = Answerer(settings, llm=llm).ask("Did Trump and Netanyahu sign a treaty?")
@@ -182,15 +205,16 @@ def test_a_quote_answers_only_the_instance_the_question_names():
 def test_the_verify_section_of_the_settings_reaches_the_verifier(answerer_with):
     question = "Where will Netanyahu meet Trump?"
     reply = (
-        "They will meet at Trump's Mar-a-Lago estate in Palm Beach, Florida [1]. "
-        "The discussions will focus on Israel's security concerns about Hamas and Iran [1]."
+        "They will meet at Trump's Mar-a-Lago estate in Palm Beach, Florida [[Palm Beach]]. "
+        "The discussions will focus on Israel's security concerns about Hamas and Iran "
+        "[[security concerns]]."
     )
     both = answerer_with(reply).ask(question)
     one = answerer_with(reply, verify={"max_sentences": 1}).ask(question)
     assert not both.refused and not one.refused, (both.notes, one.notes)
     assert "security" in both.text and "Mar-a-Lago" in one.text and "security" not in one.text
     # Every claim counted as short must be covered entirely, and none may be trimmed.
-    claim = "They will meet at Mar-a-Lago in Palm Beach, Florida, to discuss the weather [1]."
+    claim = "They will meet at Mar-a-Lago in Palm Beach, Florida, to discuss the weather [[Palm Beach]]."
     loose = answerer_with(claim).ask(question)
     assert not loose.refused, loose.notes  # 71 % of its words: above min_coverage (0.6)
     strict = answerer_with(
