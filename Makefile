@@ -14,7 +14,7 @@ LLAMA_VERSION := 0.3.36
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup chat test test-fast lint bench index clean eval-multihop eval-natural multihop-index
+.PHONY: setup chat test test-fast lint bench index clean eval-multihop eval-natural eval-seed-natural multihop-index
 
 chat: setup index
 	$(BIN)/newsqa chat
@@ -96,6 +96,12 @@ NATURAL_GOLD := eval/gold/natural-dev.jsonl
 eval-natural: multihop-index
 	$(BIN)/newsqa eval check-gold --gold $(NATURAL_GOLD) --articles $(MULTIHOP)/articles.jsonl
 	$(BIN)/newsqa eval run --gold $(NATURAL_GOLD) --index $(MULTIHOP_INDEX) $(EVAL_ARGS)
+
+# The same kinds of question on the seed article (22 answerable, 12 unanswerable), on its index.
+SEED_NATURAL_GOLD := eval/gold/seed-natural.jsonl
+eval-seed-natural: index
+	$(BIN)/newsqa eval check-gold --gold $(SEED_NATURAL_GOLD) --articles seeds/netanyahu-trump-mar-a-lago.json
+	$(BIN)/newsqa eval run --gold $(SEED_NATURAL_GOLD) $(EVAL_ARGS)
 
 # Every figure in README's performance table; about 3 hours on 2 cores (the 100k-chunk
 # ingest alone embeds 100k chunks twice). Each script prints its own table.

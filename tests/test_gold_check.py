@@ -73,3 +73,10 @@ def test_the_natural_dev_set_holds_up_against_its_articles():
     assert len(items) >= 150 and len(unanswerable) >= 40
     assert {i.type for i in items} >= {"who", "what", "when", "where", "how_much", "why", "yes_no"}
     assert any(len(i.turns) == 2 for i in items)
+
+
+def test_the_seed_natural_set_holds_up_against_the_seed_article():
+    items = load_gold(ROOT / "eval" / "gold" / "seed-natural.jsonl")
+    assert check_gold(items, ROOT / "seeds" / "netanyahu-trump-mar-a-lago.json") == []
+    assert len(items) >= 30 and sum(not i.answerable for i in items) >= 10
+    assert {i.type for i in items} >= {"who", "what", "when", "where", "why", "yes_no"}
