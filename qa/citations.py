@@ -178,6 +178,29 @@ class Premise:
         )
 
 
+# "Israel's Knesset in Palm Beach": a name placed in or at another name is a fact of its own.
+# When no one cited sentence (nor the question) holds both names, the claim has glued the
+# speech of one sentence to the place of another (seed: the Knesset speech and the meeting's
+# Palm Beach, issue #23). Written from that example, not tuned on a score.
+PLACED = re.compile(
+    r"\b([A-Z][\w'’.-]*?)(?:['’]s)?\s+(in|at)\s+(?:the\s+)?([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"
+)
+
+
+def glued(claim: str, cited: list[Evidence], premise: "Premise") -> re.Match | None:
+    """The first "A in/at B" of `claim` whose two names the cited sentences give separately."""
+    if len(cited) < 2:
+        return None
+    each = [content_stems(e.text, parts=True) for e in cited]
+    for m in PLACED.finditer(claim):
+        pair = {stem(m[1]), stem(m[3].split()[0])}
+        if pair <= premise.content or any(pair <= have for have in each):
+            continue
+        if all(any(s in have for have in each) for s in pair):
+            return m
+    return None
+
+
 HOW_MANY = re.compile(r"\bhow\s+many\s+([A-Za-z][\w'’-]*)", re.I)
 HOW_MUCH = re.compile(r"\bhow\s+much\b", re.I)
 # Counted things too general to be missing from a sentence that answers ("How many people
@@ -310,6 +333,8 @@ def judge(
         )
         if len(shared) < premise.limits.min_pushed_overlap * len(premise.content) and not central:
             return f"the cited sentences hold {len(shared)} of the question's words"
+    if (m := glued(claim, evidence, premise)) is not None:
+        return f"puts {m[1]} {m[2]} {m[3]}, which no one cited sentence does"
     for group in premise.focus:
         if not related(group, have):
             return "the cited sentences do not speak of " + "/".join(sorted(group)[:3])
@@ -458,8 +483,16 @@ def verify(
                 repointed += 1
                 notes.append(f"re-pointed {list(claim.cited)} -> {[i + 1 for i in idxs]}")
         if why is not None and idxs is None:
-            for prefix in clause_prefixes(body, limits.min_trimmed):
-                if valid and judge(prefix, cited, premise, v) is None:
+            prefixes = clause_prefixes(body, limits.min_trimmed)
+            glue = glued(body, cited, premise)
+            if glue is not None:
+                # "… to Israel's Knesset in Palm Beach": the claim before the glued place,
+                # citing only the sentences it still needs (not the place's).
+                prefixes.insert(0, body[: glue.start(2)].rstrip(" ,"))
+            for prefix in prefixes:
+                if glue and (found := repoint(prefix, evidence, premise, v)) is not None:
+                    text, idxs = prefix, found
+                elif valid and judge(prefix, cited, premise, v) is None:
                     text, idxs = prefix, valid
                 elif (found := repoint(prefix, evidence, premise, v)) is not None:
                     text, idxs = prefix, found

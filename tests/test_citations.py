@@ -470,3 +470,35 @@ def test_a_world_verdict_the_reply_itself_doubts_is_refused():
     q = "Did Trump and Netanyahu sign a treaty?"
     reply = "No, they did not sign one [2]. The articles do not say that they signed a treaty."
     assert verify(reply, PASSAGES, q, "yes_no", verdict_on_cited=False).refused
+
+
+KNESSET = Passage(
+    "n4",
+    "d",
+    "Seed",
+    "During a speech to Israel’s Knesset in October, Trump even proposed that Israeli President "
+    "Isaac Herzog consider granting Netanyahu a pardon.",
+)
+
+
+def test_a_place_from_another_sentence_is_not_glued_to_a_name():
+    # Both sentences together hold every word, but only the meeting is in Palm Beach (seed,
+    # issue #23): the claim keeps what its own sentence says, or nothing.
+    evidence = [Evidence(1, KNESSET, 0, len(KNESSET.text)), PASSAGES[2]]
+    evidence[1] = Evidence(2, MEETING, 0, len(MEETING.text))
+    q = "Where did Trump give a speech in October?"
+    v = verify(
+        "Trump gave a speech in October to Israel's Knesset in Palm Beach, Florida [1][2].",
+        evidence,
+        q,
+    )
+    assert "Palm Beach" not in v.text and "Florida" not in v.text, v
+    assert v.refused or v.text == "Trump gave a speech in October to Israel's Knesset [1].", v
+    # Names one sentence places together stay together, and two facts of one meeting may
+    # cite two sentences.
+    both = verify(
+        "Netanyahu will meet Trump at Mar-a-Lago in Palm Beach [2], where they discuss Iran [1].",
+        [PASSAGES[0], evidence[1]],
+        "Where will Netanyahu meet Trump?",
+    )
+    assert not both.refused and "Mar-a-Lago in Palm Beach" in both.text, both

@@ -129,3 +129,11 @@ def test_an_outlet_name_is_never_the_answer(natural):
 def test_a_yes_no_question_the_articles_cannot_decide_is_refused(natural):
     answer = natural.ask("Did the EU block Amazon's iRobot deal in the end?")
     assert answer.refused, (answer.text, answer.notes)
+
+
+@pytest.mark.slow
+def test_another_entitys_figure_does_not_answer(natural):
+    # The article gives Mdundo's revenue growth (239%), never AfroFuture's (natural-dev nat-118).
+    answer = natural.ask("How much revenue did AfroFuture make last year?")
+    assert answer.refused, (answer.text, answer.notes)
+    assert "239" not in answer.text
