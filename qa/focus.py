@@ -22,6 +22,13 @@ DURATION = re.compile(
     re.I,
 )
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b")
+# A date is not a count: "on Monday, October 23, 2023" does not say how many people live in
+# Palm Beach (seed-natural seed-nat-23, a pushed answer). Written from that answer, not tuned.
+DATE = re.compile(
+    r"\b\d{4}-\d\d-\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b(?:in|since|by|until|of)\s+(?:19|20)\d\d\b"
+)
 NAME = re.compile(r"(?<=\s)(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*")  # "Paris", "iOS"
 
 
@@ -34,7 +41,7 @@ def answers_kind(question: str, sentence: str) -> bool:
     if re.match(r"how\s+long\b", q):
         return bool(DURATION.search(sentence))
     if re.match(r"how\s+(?:many|much|old|far)\b", q):
-        return bool(FIGURE.search(sentence))
+        return bool(FIGURE.search(DATE.sub(" ", sentence)))
     if q.startswith("when") or q.startswith("what time") or q.startswith("what year"):
         return bool(WHEN.search(sentence))
     if re.match(r"\s*(?i:who)\s+(?i:is|was|are|were)\s+[A-Z]", question):

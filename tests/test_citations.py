@@ -456,6 +456,16 @@ def test_a_copied_head_of_an_outlet_with_brackets_is_not_part_of_the_claim():
     assert [c.text for c in claims] == ["Trump downplayed the cases."]
 
 
+def test_a_date_is_not_a_count():
+    from qa.focus import answers_kind
+
+    meeting = MEETING.text + " on Monday, October 23, 2023"
+    assert not answers_kind("How many people live in Palm Beach?", meeting)
+    assert not answers_kind("How many people attended?", "The event on 2023-10-23 was full.")
+    assert answers_kind("How many people died?", "Floods killed 12 people on Oct. 3, 2023.")
+    assert answers_kind("How much did it cost?", "It cost $21 million in 2023.")
+
+
 def test_how_long_asks_for_a_span_not_a_date():
     from qa.focus import answers_kind
 
