@@ -490,14 +490,16 @@ def verify(
                 # citing only the sentences it still needs (not the place's).
                 prefixes.insert(0, body[: glue.start(2)].rstrip(" ,"))
             for prefix in prefixes:
-                if glue and (found := repoint(prefix, evidence, premise, v)) is not None:
-                    text, idxs = prefix, found
-                elif valid and judge(prefix, cited, premise, v) is None:
-                    text, idxs = prefix, valid
-                elif (found := repoint(prefix, evidence, premise, v)) is not None:
-                    text, idxs = prefix, found
-                else:
+                # A glued claim's prefix cites the fewest sentences it needs (re-pointed first);
+                # otherwise the sentences it cited, if they still support it, then re-pointed.
+                found = repoint(prefix, evidence, premise, v) if glue else None
+                if found is None and valid and judge(prefix, cited, premise, v) is None:
+                    found = valid
+                if found is None and not glue:
+                    found = repoint(prefix, evidence, premise, v)
+                if found is None:
                     continue
+                text, idxs = prefix, found
                 trimmed += 1
                 notes.append(f"trimmed to {prefix!r} ({why})")
                 break

@@ -6,9 +6,12 @@ import re
 
 from qa.textmatch import STOPWORDS, content_stems, stem, words
 
+MONTHS = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+)
 WHEN = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|"
+    rf"\b(?:{MONTHS}|Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|today|yesterday|tomorrow|tonight|week|month|year)\b|\b1[89]\d\d\b|"
     r"\b20\d\d\b|\d(?::\d\d)?\s?(?:a\.?m\.?|p\.?m\.?)",
     re.I,
@@ -25,8 +28,7 @@ FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|d
 # A date is not a count: "on Monday, October 23, 2023" does not say how many people live in
 # Palm Beach (seed-natural seed-nat-23, a pushed answer). Written from that answer, not tuned.
 DATE = re.compile(
-    r"\b\d{4}-\d\d-\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d{1,2}"
+    rf"\b\d{{4}}-\d\d-\d\d\b|\b(?:{MONTHS})\.?\s+\d{{1,2}}"
     r"(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b(?:in|since|by|until|of)\s+(?:19|20)\d\d\b"
 )
 NAME = re.compile(r"(?<=\s)(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*")  # "Paris", "iOS"

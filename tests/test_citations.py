@@ -494,8 +494,10 @@ KNESSET = Passage(
 def test_a_place_from_another_sentence_is_not_glued_to_a_name():
     # Both sentences together hold every word, but only the meeting is in Palm Beach (seed,
     # issue #23): the claim keeps what its own sentence says, or nothing.
-    evidence = [Evidence(1, KNESSET, 0, len(KNESSET.text)), PASSAGES[2]]
-    evidence[1] = Evidence(2, MEETING, 0, len(MEETING.text))
+    evidence = [
+        Evidence(1, KNESSET, 0, len(KNESSET.text)),
+        Evidence(2, MEETING, 0, len(MEETING.text)),
+    ]
     q = "Where did Trump give a speech in October?"
     v = verify(
         "Trump gave a speech in October to Israel's Knesset in Palm Beach, Florida [1][2].",
