@@ -22,7 +22,7 @@ from qa.disagreement import Disagreement
 from qa.evidence import Evidence
 from qa.extractive import quote_answer
 from qa.llms import ChatLLM
-from qa.outcome import asks_outcome, only_announces
+from qa.outcome import asks_outcome, names_no_winner, only_announces
 from qa.prompts import NO_REFUSAL, REFUSAL_TEXT
 from qa.question import QuestionPlan, source_aliases
 from qa.settings import QASettings
@@ -196,10 +196,13 @@ class OutcomeGate:
         return not result.refused and asks_outcome(d.question)
 
     def run(self, d: Drafted, result: Verified) -> Verified | None:
-        if not only_announces(result.citations):
+        if only_announces(result.citations):
+            note = "refused: the question asks how an event turned out; the cited sentences "
+            note += "only announce it"
+        elif names_no_winner(d.question, result.citations):
+            note = "refused: the question asks who won; the cited sentences do not say"
+        else:
             return None
-        note = "refused: the question asks how an event turned out; the cited sentences "
-        note += "only announce it"
         return replace(result, refused=True, notes=(*result.notes, note))
 
 

@@ -3,6 +3,7 @@ many/much", a time for "when", a name the question does not give for "who/which/
 Shared by the verifier (a claim must hold it) and the quote fallback (a quote must)."""
 
 import re
+from dataclasses import dataclass
 
 from qa.textmatch import STOPWORDS, content_stems, stem, words
 
@@ -31,6 +32,16 @@ DATE = re.compile(
     rf"\b\d{{4}}-\d\d-\d\d\b|\b(?:{MONTHS})\.?\s+\d{{1,2}}"
     r"(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b(?:in|since|by|until|of)\s+(?:19|20)\d\d\b"
 )
+# A number that labels rather than counts: "Saturday's Week 7 game" says nothing of how many
+# people were there (natural-dev nat-139, a pushed answer). Written from that answer.
+LABEL = re.compile(
+    r"\b(?:week|game|round|stage|matchday|day|no\.|number|chapter|season|episode|part|phase|"
+    r"level|grade|gen|series|version|pick|seed)\s+\d+\b",
+    re.I,
+)
+# "How much time/longer …" asks for a span; any other "how much" for an amount, which "seven
+# years of revenue" is not (natural-dev nat-135: "How much will Amazon pay NASCAR each year?").
+ASKS_TIME = re.compile(r"\bhow\s+much\s+(?:time|longer|later|earlier|sooner)\b", re.I)
 NAME = re.compile(r"(?<=\s)(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*")  # "Paris", "iOS"
 
 
@@ -42,8 +53,13 @@ def answers_kind(question: str, sentence: str) -> bool:
     q = question.strip().lower()
     if re.match(r"how\s+long\b", q):
         return bool(DURATION.search(sentence))
-    if re.match(r"how\s+(?:many|much|old|far)\b", q):
-        return bool(FIGURE.search(DATE.sub(" ", sentence)))
+    # A size is a figure too: "How big will the stabilization force be?" is not answered by who
+    # sets it up (seed-natural seed-nat-25, a pushed answer).
+    if re.match(r"how\s+(?:many|much|old|far|big|large|tall|heavy|wide|deep)\b", q):
+        counted = LABEL.sub(" ", DATE.sub(" ", sentence))
+        if q.startswith("how much") and not ASKS_TIME.match(q):
+            counted = DURATION.sub(" ", counted)
+        return bool(FIGURE.search(counted))
     if q.startswith("when") or q.startswith("what time") or q.startswith("what year"):
         return bool(WHEN.search(sentence))
     if re.match(r"\s*(?i:who)\s+(?i:is|was|are|were)\s+[A-Z]", question):
@@ -59,3 +75,63 @@ def answers_kind(question: str, sentence: str) -> bool:
             if w.lower() not in STOPWORDS
         )
     return True
+
+
+# The year a question asks about ("in 2019", "last year"), to hold against the years a cited
+# sentence states: AfroFuture's "In 2019 alone … $2.1 billion" does not say what it made last
+# year (natural-dev nat-118). A full date ("October 5, 2023") names an article, not the figure's
+# year, so only a bare year counts. Written from that example, not tuned on a score.
+YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d-])")
+RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+year\b", re.I)
+YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
+FULL_DATE = re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b")
+
+
+@dataclass(frozen=True)
+class Years:
+    """Years a text names: its bare years, and "last/this/next year" as offsets from the year
+    it was published (resolved once that is known)."""
+
+    bare: frozenset[int] = frozenset()
+    offsets: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, text: str) -> "Years":
+        text = FULL_DATE.sub(" ", text)
+        return cls(
+            frozenset(int(y) for y in YEAR.findall(text)),
+            frozenset(YEAR_OFFSET[m.lower()] for m in RELATIVE_YEAR.findall(text)),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.bare or self.offsets)
+
+    def resolved(self, published_at: str | None) -> frozenset[int]:
+        """Calendar years; offsets only when the publication year is known."""
+        year = published_year(published_at)
+        return self.bare | frozenset(year + o for o in self.offsets if year is not None)
+
+
+def published_year(published_at: str | None) -> int | None:
+    m = re.match(r"\s*((?:19|20)\d\d)", published_at or "")
+    return int(m.group(1)) if m else None
+
+
+def other_year(asked: Years, sentences: list[tuple[str, str | None]]) -> frozenset[int]:
+    """The years the (text, published_at) sentences state when none of them states a year the
+    question asks about (empty: they agree, or state none, or the asked year is unknown)."""
+    stated: set[int] = set()
+    for text, published_at in sentences:
+        own = Years.of(text)
+        if not own:
+            continue
+        if own.offsets & asked.offsets and not asked.bare:
+            return frozenset()  # "last year" answers "last year", whatever the date
+        wanted = asked.resolved(published_at)
+        if not wanted:
+            return frozenset()
+        years = own.resolved(published_at)
+        if years & wanted:
+            return frozenset()
+        stated |= years
+    return frozenset(stated)

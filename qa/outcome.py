@@ -50,3 +50,22 @@ def only_announces(citations: list[Citation]) -> bool:
     return bool(citations) and all(
         ANNOUNCES.search(c.quote) and not REPORTS_DONE.search(c.quote) for c in citations
     )
+
+
+# "Who won …?" is answered by a sentence that says who won: a fixture list naming Chelsea
+# ("Jan. 22, 2024 Middlesbrough vs. Chelsea") does not, though the answer's "won" is the
+# question's own word (natural-dev nat-137, a pushed answer). Written from that answer.
+ASKS_WINNER = re.compile(r"^\s*(?:who|which\s+\w+)\s+won\b", re.I)
+NAMES_WINNER = re.compile(
+    r"\b(?:won|wins?|winning|winners?|beat|beats|beaten|defeat(?:s|ed)?|victor(?:y|ies|ious)|"
+    r"champions?|clinch(?:ed|es)?|lift(?:ed|s)|triumph(?:ed|s)?|claim(?:ed|s)|took|secured|"
+    r"crowned|prevailed|edged|thrashed|routed|awarded)\b|\b\d+\s*[-–]\s*\d+\b",
+    re.I,
+)
+
+
+def names_no_winner(question: str, citations: list[Citation]) -> bool:
+    """A "who won" question whose cited sentences say nothing of winning."""
+    return bool(ASKS_WINNER.search(question)) and not any(
+        NAMES_WINNER.search(c.quote) for c in citations
+    )

@@ -14,8 +14,19 @@ _TITLES = (
     r"(?<!\b(?:Gov|Sen|Rep|Gen|Col|Sgt|Rev|Ave)\.)(?<!\b(?:Prof|Capt|Supt)\.)"
 )
 _MONTH_DAY = r"(?!(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.)|(?<=\bSept\.))\s+\d)"
+# Nor inside a fixture or a kick-off time: "Virginia Tech vs. Tulane", "2 p.m. ET on Wednesday"
+# (natural-dev nat-010 and nat-012 read "Virginia Tech vs." and "Kickoff is scheduled for 2 p.m.").
+_FIXTURE = r"(?<!\bvs\.)(?<!\bv\.)(?<!\bNo\.)"
+_TIME_ZONE = (
+    r"(?!(?<=[ap]\.m\.)\s+(?:ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|MT|GMT|BST|UTC|AEDT|AEST|local)\b)"
+)
 SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)" + _TITLES + _MONTH_DAY + r"(?<=[.!?])[\"”’)]*\s+"
+    r"(?<!\b[A-Z]\.)(?<!\b[A-Z]\.[A-Z]\.)"
+    + _TITLES
+    + _MONTH_DAY
+    + _FIXTURE
+    + _TIME_ZONE
+    + r"(?<=[.!?])[\"”’)]*\s+"
     r"(?=[\"“‘(\[]?[A-Z0-9])"
 )
 # Function words and answer glue; they say nothing about whether a passage supports a claim.

@@ -2,6 +2,7 @@
 
 from qa.citations import is_refusal, split_claims, verify
 from qa.evidence import Evidence
+from qa.textmatch import sentence_spans
 from qa.types import Passage
 
 IRAN = Passage(
@@ -130,6 +131,15 @@ def test_abbreviations_do_not_end_sentences():
     assert split_sentences(text) == [
         "Netanyahu needs strong U.S. Support, Miller said [1].",
         "The U.S. had relied on Qatar [2].",
+    ]
+    from qa.textmatch import sentence_spans
+
+    # A fixture and a kick-off time are one sentence each (natural-dev nat-010, nat-012).
+    text = "Virginia Tech vs. Tulane kicks off at 2 p.m. ET on Dec. 27. It ends at 5 p.m. The end."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Virginia Tech vs. Tulane kicks off at 2 p.m. ET on Dec. 27.",
+        "It ends at 5 p.m.",
+        "The end.",
     ]
 
 
@@ -514,3 +524,109 @@ def test_a_place_from_another_sentence_is_not_glued_to_a_name():
         "Where will Netanyahu meet Trump?",
     )
     assert not both.refused and "Mar-a-Lago in Palm Beach" in both.text, both
+
+
+AFRO = Passage(
+    "n9",
+    "mhr-a085",
+    "AfroFuture",
+    "Africa-focused music streaming service Mdundo, for example, recently reported a 239% YoY "
+    "jump in revenue from paid subscriptions. In 2019 alone, AfroFuture helped bring in $2.1 "
+    "billion in tourism revenue for “Year of Return”.",
+    published_at="2023-10-30T20:29:31+00:00",
+)
+MDUNDO, TOURISM = (
+    Evidence(n, AFRO, start, end) for n, (start, end) in enumerate(sentence_spans(AFRO.text), 1)
+)
+
+
+def test_a_figure_of_a_narrower_kind_than_asked_does_not_answer():
+    # Revenue from paid subscriptions is not advertising revenue (natural-dev nat-119).
+    asked = "How much did Mdundo's advertising revenue grow?"
+    v = verify("Mdundo's advertising revenue grew 239% [1].", [MDUNDO], asked)
+    assert v.refused and "advertis" in " ".join(v.notes), v
+    right = "How much did Mdundo's paid subscription revenue jump?"
+    assert not verify("It jumped 239% YoY [1].", [MDUNDO], right).refused
+
+
+def test_a_figure_of_another_year_does_not_answer():
+    # The article (2023) gives AfroFuture's 2019 figure, not last year's (natural-dev nat-118).
+    v = verify(
+        "AfroFuture made $2.1 billion [1].",
+        [TOURISM],
+        "How much revenue did AfroFuture make last year?",
+    )
+    assert v.refused and "2019" in " ".join(v.notes), v
+    for asked in (
+        "How much revenue did AfroFuture bring in in 2019?",
+        "How much revenue did AfroFuture bring in?",
+    ):
+        assert not verify(
+            "AfroFuture brought in $2.1 billion in revenue [1].", [TOURISM], asked
+        ).refused, asked
+
+
+def test_years_are_read_from_bare_years_and_relative_ones():
+    from qa.focus import Years, other_year
+
+    assert Years.of("published on October 5, 2023, in 2022") == Years(frozenset({2022}))
+    last = Years.of("How much did it earn last year?")
+    assert other_year(last, [("Sales rose last year.", None)]) == frozenset()
+    assert other_year(last, [("Sales rose in 2022.", "2023-05-01")]) == frozenset()
+    assert other_year(last, [("Sales rose in 2019.", "2023-05-01")]) == frozenset({2019})
+    assert other_year(Years.of("in 2022"), [("It rose last year.", "2023-01-02")]) == frozenset()
+    assert other_year(last, [("Sales rose in 2019.", None)]) == frozenset()  # date unknown
+
+
+def test_a_count_needs_a_figure_that_counts():
+    from qa.focus import answers_kind
+
+    game = (
+        "The Sporting News tracked updates from Saturday's Week 7 game between USC and Notre Dame."
+    )
+    assert not answers_kind("How many people were at USC vs Notre Dame?", game)
+    assert answers_kind("How many people were at the game?", "A crowd of 77,622 saw Week 7's game.")
+    deal = (
+        "With such a lucrative deal securing seven years of revenue, surely it is a lot of money."
+    )
+    assert not answers_kind("How much will Amazon pay NASCAR each year?", deal)
+    assert answers_kind("How much will Hayes earn?", "She will earn close to $2 million a year.")
+    assert answers_kind("How much time is left?", "There are seven days left.")
+
+
+def test_the_figure_and_what_it_counts_are_in_one_sentence():
+    # 1,537 people killed, beside another sentence's "videos posted to X" (natural-dev nat-144).
+    p = Passage(
+        "x",
+        "d",
+        "X",
+        "At least 1,537 people had been killed in Gaza by the strikes. A number of videos "
+        "posted to X since the attacks were unrelated to the conflict.",
+    )
+    killed, posted = (Evidence(n, p, *span) for n, span in enumerate(sentence_spans(p.text), 1))
+    q = "How many posts did X take down after the Hamas attack?"
+    assert verify("X took down 1,537 posts [1][2].", [killed, posted], q).refused
+
+
+def test_a_pushed_answer_cites_passages_about_the_questions_names():
+    p = Passage(
+        "b",
+        "d",
+        "Home prices",
+        "Bank of America has previously forecast 0% home price growth for the full year 2023.",
+    )
+    q = "What is Japan's GDP growth forecast for next year?"
+    # Ranked below the three best sentences: not a paraphrase of the question.
+    ev = [Evidence(n, IRAN, 0, 10, score=0.9) for n in (1, 2, 3)]
+    ev.append(Evidence(4, p, 0, len(p.text), score=0.2))
+    v = verify("Bank of America forecast 0% growth for 2023 [4].", ev, q, strict=True)
+    assert v.refused and "japan" in " ".join(v.notes), v
+
+
+def test_a_size_is_a_figure():
+    from qa.focus import answers_kind
+
+    q = "How big will the international stabilization force be?"
+    said = "The force will be established by the U.S. administration."
+    assert not answers_kind(q, said)
+    assert answers_kind(q, "The force will have 5,000 troops.")

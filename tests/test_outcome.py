@@ -55,3 +55,17 @@ def test_a_count_of_how_it_went_is_not_answered_by_an_expectation():
     assert not asks_outcome("How many classes does Baldur's Gate 3 have?")
     text = "A crowd in excess of 4,000 is expected at Henson Park on Sunday."
     assert only_announces([Citation(1, Passage("n", "d", "t", text), text, 0, len(text))])
+
+
+def test_a_who_won_answer_needs_a_sentence_that_says_who_won():
+    from qa.outcome import names_no_winner
+
+    fixture = cite("Semifinal second leg Date Match W/C Jan. 22, 2024 Middlesbrough vs. Chelsea")
+    assert names_no_winner("Who won the 2024 Carabao Cup final?", [fixture])
+    for said in (
+        "Chelsea beat Middlesbrough 6-1 in the second leg.",
+        "Louisville were crowned after a 24-7 game.",
+        "South Africa won the Rugby World Cup final.",
+    ):
+        assert not names_no_winner("Who won the final?", [cite(said)]), said
+    assert not names_no_winner("Who scored in the final?", [fixture])
