@@ -175,7 +175,7 @@ class Premise:
             frozenset(content_stems(question)),
             frozenset(entity_stems(question)),
             strict,
-            bool(ASKS_OUTLET.search(question)),
+            bool(ASKS_OUTLET.search(question) and REPORTING.search(question)),
             question_focus(question),
             *figure_scope(question),
             name_phrases(question) if not facets(question) else (),
@@ -650,6 +650,16 @@ def related(asked: frozenset[str], said: set[str]) -> bool:
 ASKS_OUTLET = re.compile(
     r"\b(?:outlets?|publications?|newspapers?|magazines?|sites?|websites?|sources?|"
     r"publishers?|news\s+organi[sz]ations?)\b",
+    re.I,
+)
+
+
+# ...as the teller of the news: "Which magazine named Taylor Swift Person of the Year?" asks for
+# an actor in the story, and the outlet of the article that says so is not it (natural-dev
+# nat-083: "The Independent named Taylor Swift …").
+REPORTING = re.compile(
+    r"\b(?:report\w*|wr[io]te|writ\w*|publish\w*|cover\w*|say|says|said|claim\w*|stat\w*|"
+    r"mention\w*|according|break|broke|run|ran|cit\w*|quot\w*|interview\w*|descri\w*)\b",
     re.I,
 )
 

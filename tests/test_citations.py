@@ -630,3 +630,11 @@ def test_a_size_is_a_figure():
     said = "The force will be established by the U.S. administration."
     assert not answers_kind(q, said)
     assert answers_kind(q, "The force will have 5,000 troops.")
+
+
+def test_a_magazine_in_the_story_is_not_the_outlet_that_tells_it():
+    from qa.citations import Premise
+
+    assert Premise.of("Which outlet reported the layoffs first?").asks_outlet
+    assert Premise.of("Which news source says the deal is off?").asks_outlet
+    assert not Premise.of("Which magazine named Taylor Swift Person of the Year?").asks_outlet
