@@ -42,6 +42,12 @@ LABEL = re.compile(
 # "How much time/longer …" asks for a span; any other "how much" for an amount, which "seven
 # years of revenue" is not (natural-dev nat-135: "How much will Amazon pay NASCAR each year?").
 ASKS_TIME = re.compile(r"\bhow\s+much\s+(?:time|longer|later|earlier|sooner)\b", re.I)
+# "What was the final score …?" is answered by a score, not a heading that names one ("USC vs.
+# Notre Dame score", natural-dev nat-081, a quote).
+SCORE_QUESTION = re.compile(r"what\s+(?:was|is|were)\s+the\s+(?:final\s+)?scores?\b")
+SCORE = re.compile(
+    r"\b\d+\s*[-–—]\s*\d+\b|\b\d+\s+to\s+\d+\b|\b\d+,\s+[A-Z][\w.'’ ]{1,30}?\s\d+\b"  # "Blackhawks 4, Penguins 2"
+)
 NAME = re.compile(r"(?<=\s)(?:[A-Z]|[a-z]+[A-Z])[\w'’.-]*")  # "Paris", "iOS"
 
 
@@ -60,6 +66,8 @@ def answers_kind(question: str, sentence: str) -> bool:
         if q.startswith("how much") and not ASKS_TIME.match(q):
             counted = DURATION.sub(" ", counted)
         return bool(FIGURE.search(counted))
+    if SCORE_QUESTION.match(q):
+        return bool(SCORE.search(sentence))
     if q.startswith("when") or q.startswith("what time") or q.startswith("what year"):
         return bool(WHEN.search(sentence))
     if re.match(r"\s*(?i:who)\s+(?i:is|was|are|were)\s+[A-Z]", question):

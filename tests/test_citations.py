@@ -638,3 +638,12 @@ def test_a_magazine_in_the_story_is_not_the_outlet_that_tells_it():
     assert Premise.of("Which outlet reported the layoffs first?").asks_outlet
     assert Premise.of("Which news source says the deal is off?").asks_outlet
     assert not Premise.of("Which magazine named Taylor Swift Person of the Year?").asks_outlet
+
+
+def test_a_score_question_is_answered_by_a_score():
+    from qa.focus import answers_kind
+
+    q = "What was the final score of USC at Notre Dame?"
+    assert not answers_kind(q, "USC vs. Notre Dame score")
+    assert answers_kind(q, "Notre Dame beat USC 48-20 on Saturday.")
+    assert answers_kind(q, "Final: Notre Dame 48, USC 20")
