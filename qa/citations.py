@@ -371,8 +371,7 @@ def judge(
             return f"the cited sentences hold {len(shared)} of the question's words"
         # ...and about what it names, though the answer may not repeat it: Bank of America's
         # forecast for home prices does not answer "What is Japan's GDP growth forecast?"
-        # (natural-dev nat-141).
-        # A best-ranked sentence may be a paraphrase ("Tehran" for Iran), as above.
+        # (natural-dev nat-141). A best-ranked sentence may be a paraphrase ("Tehran" for Iran).
         around = _around(evidence)
         if not central and (
             elsewhere := {

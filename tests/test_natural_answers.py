@@ -132,29 +132,18 @@ def test_a_yes_no_question_the_articles_cannot_decide_is_refused(natural):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="known gap (issue #23): on these six articles the second look answers 'The growth "
-    "in Mdundo's advertising revenue was 239% YoY from paid subscriptions' (the user's "
-    "'advertising' is excused as the question's own word); on the full MultiHop-RAG index the "
-    "refusal stands",
-    strict=False,
-)
 def test_another_entitys_figure_does_not_answer(natural):
     # The article gives Mdundo's growth in paid-subscription revenue (239%), not its
-    # advertising revenue (natural-dev nat-119, a wrong entity's figure).
+    # advertising revenue (natural-dev nat-119, a wrong entity's figure). Before the focus
+    # rules, the second look answered "… 239% YoY from paid subscriptions" on these articles.
     answer = natural.ask("How much did Mdundo's advertising revenue grow?")
     assert answer.refused, (answer.text, answer.notes)
     assert "239" not in answer.text
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="known gap (issue #23): on these six articles the second look answers with the "
-    "$2.1 billion of tourism revenue AfroFuture 'helped bring in' in 2019; the question's time "
-    "('last year') is not yet checked against the cited sentence's (on the full MultiHop-RAG "
-    "index it is refused)",
-    strict=False,
-)
 def test_a_figure_of_another_kind_and_year_does_not_answer(natural):
+    # The article (2023) gives the $2.1 billion of tourism revenue AfroFuture "helped bring in"
+    # in 2019 (natural-dev nat-118), which the second look used to answer with.
     answer = natural.ask("How much revenue did AfroFuture make last year?")
     assert answer.refused, (answer.text, answer.notes)
