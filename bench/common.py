@@ -104,3 +104,28 @@ def gold_contexts(gold: Path, ids: list[str], index: Path):
     answerer.warm()
     for qid in ids:
         yield answerer, rows[qid], answerer.prepare(rows[qid]["question"])
+
+
+def evidence_bench_args(description: str, gold: Path) -> argparse.Namespace:
+    """The arguments of a retrieval/evidence bench: the gold file, ids to keep, the index."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--gold", type=Path, default=gold)
+    ap.add_argument("--ids", type=Path, help="only these questions (one id per line)")
+    ap.add_argument("--index", type=Path, default=Path(".newsqa/multihop/index"))
+    return ap.parse_args()
+
+
+def answerable_with_answerer(args: argparse.Namespace):
+    """The answerable gold items with evidence quotes (those `--ids` lists, if given) and an
+    answerer on `--index`, offline, its LLM not loaded."""
+    from index import offline
+
+    offline.apply()
+    from eval.gold import load_gold, select_ids
+    from qa.answerer import Answerer
+    from qa.settings import QASettings
+
+    items = load_gold(args.gold)
+    items = select_ids(items, args.ids) if args.ids else items
+    items = [i for i in items if i.answerable and i.evidence]
+    return items, Answerer(QASettings(index_dir=args.index))

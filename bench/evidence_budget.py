@@ -10,37 +10,23 @@ reports it) and the words those sentences add to a prompt; "all" reads every sen
 retrieved passages, the ceiling any sentence selection over them can reach.
 """
 
-import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import answerable_with_answerer, evidence_bench_args  # noqa: E402
 
 BUDGETS = [10, 14, 18, 20, 24, 32, 10_000]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--gold", type=Path, default=Path("../shared/benchmarks/multihop-rag/dev.jsonl")
+    args = evidence_bench_args(
+        __doc__.splitlines()[0], Path("../shared/benchmarks/multihop-rag/dev.jsonl")
     )
-    ap.add_argument("--ids", type=Path, help="only these questions (one id per line)")
-    ap.add_argument("--index", type=Path, default=Path(".newsqa/multihop/index"))
-    args = ap.parse_args()
-
-    from index import offline
-
-    offline.apply()
-    from eval.gold import load_gold, select_ids
+    items, answerer = answerable_with_answerer(args)
     from eval.metrics.retrieval import read_recall
-    from qa.answerer import Answerer
-    from qa.settings import QASettings
 
-    items = load_gold(args.gold)
-    items = select_ids(items, args.ids) if args.ids else items
-    items = [i for i in items if i.answerable and i.evidence]
-    answerer = Answerer(QASettings(index_dir=args.index))
     vectors: dict[str, list[float]] = {}
 
     def embed(texts: list[str]) -> list[list[float]]:

@@ -10,38 +10,24 @@ the answerer picks them. Printed per setting: hit (a passage holds a gold quote)
 row, nothing added, is the baseline of the same run.
 """
 
-import argparse
 import sys
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import answerable_with_answerer, evidence_bench_args  # noqa: E402
 
 SETTINGS = [(0, 0), (1, 1), (1, 2), (2, 1), (1, 99)]  # (articles, width)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path, default=Path("eval/gold/natural-dev.jsonl"))
-    ap.add_argument("--ids", type=Path, help="only these questions (one id per line)")
-    ap.add_argument("--index", type=Path, default=Path(".newsqa/multihop/index"))
-    args = ap.parse_args()
-
-    from index import offline
-
-    offline.apply()
-    from eval.gold import load_gold, select_ids
+    args = evidence_bench_args(__doc__.splitlines()[0], Path("eval/gold/natural-dev.jsonl"))
+    items, answerer = answerable_with_answerer(args)
     from eval.metrics.retrieval import read_recall
     from eval.normalize import normalize_ws
     from index.backends.base import Hit
-    from qa.answerer import Answerer
-    from qa.settings import QASettings
 
-    items = load_gold(args.gold)
-    items = select_ids(items, args.ids) if args.ids else items
-    items = [i for i in items if i.answerable and i.evidence]
-    answerer = Answerer(QASettings(index_dir=args.index))
     by_article = defaultdict(list)
     for node in answerer.index.nodes():
         by_article[node.ref_doc_id].append(node)
