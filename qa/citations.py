@@ -372,26 +372,26 @@ def judge(
         # ...and about what it names, though the answer may not repeat it: Bank of America's
         # forecast for home prices does not answer "What is Japan's GDP growth forecast?"
         # (natural-dev nat-141). A best-ranked sentence may be a paraphrase ("Tehran" for Iran).
-        around = _around(evidence)
-        if not central and (
-            elsewhere := {
+        if not central:
+            around = _around(evidence)
+            if elsewhere := {
                 n
                 for n in premise.entities
                 if n.isalpha() and n not in TIME_STEMS and not related(frozenset((n,)), around)
-            }
-        ):
-            return "the cited passages are not about " + ", ".join(sorted(elsewhere))
+            }:
+                return "the cited passages are not about " + ", ".join(sorted(elsewhere))
     if (m := glued(claim, evidence, premise)) is not None:
         return f"puts {m[1]} {m[2]} {m[3]}, which no one cited sentence does"
     # The thing counted or priced must be in the sentence that gives the figure: 1,537 killed
     # in one sentence and "videos posted to X" in another do not count X's posts (natural-dev
     # nat-144, a pushed answer).
-    figures = set(FIGURES.findall(claim))
-    giving = [e for e in evidence if figures & set(FIGURES.findall(e.text))]
-    scope = _have(giving) if giving else have
-    for group in premise.focus:
-        if not related(group, scope):
-            return "the cited sentences do not speak of " + "/".join(sorted(group)[:3])
+    if premise.focus:
+        figures = set(FIGURES.findall(claim))
+        giving = [e for e in evidence if figures & set(FIGURES.findall(e.text))]
+        scope = _have(giving) if giving else have
+        for group in premise.focus:
+            if not related(group, scope):
+                return "the cited sentences do not speak of " + "/".join(sorted(group)[:3])
     if premise.qualifiers:
         near = said | _lead_in(evidence, premise.limits.lead_in_chars)
         if lacking := {q for q in premise.qualifiers if not related(frozenset((q,)), near)}:

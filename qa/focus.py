@@ -28,9 +28,10 @@ DURATION = re.compile(
 FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b")
 # A date is not a count: "on Monday, October 23, 2023" does not say how many people live in
 # Palm Beach (seed-natural seed-nat-23, a pushed answer). Written from that answer, not tuned.
+MONTH_DAY = rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"  # "Oct. 23", "October 23rd"
 DATE = re.compile(
-    rf"\b\d{{4}}-\d\d-\d\d\b|\b(?:{MONTHS})\.?\s+\d{{1,2}}"
-    r"(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?|\b(?:in|since|by|until|of)\s+(?:19|20)\d\d\b"
+    rf"\b\d{{4}}-\d\d-\d\d\b|{MONTH_DAY}\b(?:,?\s+\d{{4}}\b)?|"
+    r"\b(?:in|since|by|until|of)\s+(?:19|20)\d\d\b"
 )
 # A number that labels rather than counts: "Saturday's Week 7 game" says nothing of how many
 # people were there (natural-dev nat-139, a pushed answer). Written from that answer.
@@ -92,7 +93,7 @@ def answers_kind(question: str, sentence: str) -> bool:
 YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d-])")
 RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+year\b", re.I)
 YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
-FULL_DATE = re.compile(rf"\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b")
+FULL_DATE = re.compile(rf"{MONTH_DAY},?\s+\d{{4}}\b")
 
 
 @dataclass(frozen=True)

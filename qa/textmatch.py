@@ -96,10 +96,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# An answer names cases and companies ("Epic v. Google", "Apple Inc."): not a sentence end there.
-ANSWER_SENTENCE_END = re.compile(
-    r"(?<!\bv\.)(?<!\bvs\.)(?<!\bInc\.)(?<!\bJr\.)(?<!\bCorp\.)" + SENTENCE_END.pattern
-)
+# An answer names companies ("Apple Inc."): not a sentence end there (nor at "v."/"vs.", which
+# SENTENCE_END already keeps: "Epic v. Google").
+ANSWER_SENTENCE_END = re.compile(r"(?<!\bInc\.)(?<!\bJr\.)(?<!\bCorp\.)" + SENTENCE_END.pattern)
 
 
 def split_sentences(text: str) -> list[str]:
