@@ -19,6 +19,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--gold", type=Path, required=True, help="gold JSONL (see eval/gold.py)")
     r.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
     r.add_argument("--backend", choices=["llamacpp", "openai_like", "ollama"])
+    r.add_argument(
+        "--profile",
+        choices=["readers", "multihop-rag"],
+        help="the settings profile (default: NEWSQA_PROFILE or newsqa.toml; else multihop-rag "
+        "for MultiHop-RAG's questions, readers for any other)",
+    )
     r.add_argument("--out", type=Path, help="output folder (default eval/runs/<time>)")
     r.add_argument("--retrieval-only", action="store_true", help="no LLM: retrieval metrics only")
     r.add_argument("--limit", type=int, help="only the first N questions")
@@ -121,12 +127,13 @@ def cmd_check_gold(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from eval.gold import load_gold, select_ids
+    from eval.gold import benchmark_profile, load_gold, select_ids
     from eval.report import write_run
     from eval.runner import run
     from qa.answerer import Answerer
     from qa.cli import settings_from
     from qa.llms import load_llm
+    from qa.settings import profile_chosen
 
     items = load_gold(args.gold)
     if args.ids:
@@ -141,6 +148,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     todo = [item for item in items if item.id not in done_ids]
     if done:
         err.print(f"resuming {args.out}: {len(done)} rows kept, {len(todo)} questions to answer")
+    if not args.profile and not profile_chosen() and (found := benchmark_profile(items)):
+        # A benchmark's questions are answered with the rules written for them, and say so.
+        args.profile = found
+        err.print(
+            f"profile {found}: written for this gold set's benchmark (--profile readers: the default)"
+        )
     settings = settings_from(args)
     live = load_llm(settings) if args.live else None
     llm = replay_llm(args.replay, live) if args.replay else None
@@ -182,6 +195,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "embed_model": settings.embed.model,
         "chunk_size": answerer.index.manifest.chunk_size,
         "top_k": settings.retrieval.top_k,
+        "profile": settings.profile,
         "bm25": settings.retrieval.use_bm25,
     }
     if done:

@@ -112,6 +112,18 @@ def load_gold(path: Path) -> list[GoldItem]:
     return items
 
 
+# MultiHop-RAG's query types (its `question_type`, the shared dev split's `category`).
+MULTIHOP_RAG_TYPES = frozenset(
+    {"inference_query", "comparison_query", "temporal_query", "null_query"}
+)
+
+
+def benchmark_profile(items: list[GoldItem]) -> str | None:
+    """The settings profile written for the benchmark a gold set comes from, if it is one's."""
+    types = {item.extra.get("category", item.type) for item in items}
+    return "multihop-rag" if types and types <= MULTIHOP_RAG_TYPES else None
+
+
 def select_ids(items: list[GoldItem], ids_file: Path) -> list[GoldItem]:
     """The items a list of ids names (one per line, `#` comments), in the gold file's order."""
     ids_file = Path(ids_file)

@@ -242,6 +242,7 @@ class Answerer:
             )
 
         notes: list[str] = []
+        s = self.settings
         if plan.unknown_sources:
             # "according to Bloomberg" with no Bloomberg article: the articles cannot say.
             names = " or ".join(plan.unknown_sources)
@@ -259,16 +260,15 @@ class Answerer:
             notes.append("refused before the LLM: no passage close enough")
             yield finish(REFUSAL_TEXT, True)
             return
-        # A yes/no question about the world ("Did the EU block the deal?") may be one the
-        # articles cannot decide, and may be refused. One about what a named outlet's article
-        # says, or comparing articles, is judged on those articles: it gets a verdict.
-        on_articles = joins_articles(plan) or bool(plan.sources)
+        # A yes/no question may be one the articles cannot decide, and may be refused. In the
+        # multihop-rag profile, one about what a named outlet's article says, or comparing
+        # articles, is judged on those articles: it gets a verdict.
+        on_articles = s.joining.verdict_on_articles and (joins_articles(plan) or bool(plan.sources))
         prompt_kind = "yes_no_or_refuse" if plan.kind == "yes_no" and not on_articles else plan.kind
         messages = answer_messages(
             question if not history else standalone, evidence, history, prompt_kind
         )
         raw = ""
-        s = self.settings
         grammar = GRAMMARS.get(plan.kind)
         if plan.kind == "yes_no":
             grammar = self._verdict_grammar(messages, notes, not on_articles) or grammar

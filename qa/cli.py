@@ -4,7 +4,7 @@ import argparse
 import json
 from pathlib import Path
 
-from qa.settings import QASettings
+from qa.settings import PROFILES, QASettings
 from qa.types import Answer, RetrievalFilters
 
 
@@ -21,6 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--until", help="only articles published on/before this date")
     p.add_argument("--recent", action="store_true", help="prefer newer articles")
     p.add_argument("--backend", choices=["llamacpp", "openai_like", "ollama"])
+    p.add_argument("--profile", choices=list(PROFILES), help="settings profile (default readers)")
     p.set_defaults(func=cmd_ask)
 
 
@@ -30,6 +31,8 @@ def settings_from(args: argparse.Namespace) -> QASettings:
         overrides["index_dir"] = args.index
     if getattr(args, "backend", None):
         overrides["llm"] = {"backend": args.backend}
+    if getattr(args, "profile", None):
+        overrides["profile"] = args.profile
     from index.cli import fetch_overrides
 
     return QASettings(**overrides, **fetch_overrides(args, QASettings))

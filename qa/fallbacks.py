@@ -139,9 +139,8 @@ class SecondLook:
     """The model refused a one-part question, but was it sure? The 1.5B model refuses questions
     worded unlike the article though the answer is among its sentences. Below the calibrated
     log-probability it is asked again with the refusal ruled out (a grammar), and that answer is
-    verified strictly. Not for a joining question: on the MultiHop-RAG dev data a pushed answer
-    there described one article's story (4 more of 20 null questions answered, 1 of 19
-    answerable ones gained)."""
+    verified strictly. In the multihop-rag profile, not for a joining question
+    (joining.second_look)."""
 
     llm: ChatLLM
     settings: QASettings
@@ -151,7 +150,7 @@ class SecondLook:
             self.settings.answer.second_look
             and result.refused
             and d.plan.kind != "yes_no"
-            and not d.joins
+            and (self.settings.joining.second_look or not d.joins)
             and is_refusal(d.raw)
         )
 
@@ -210,9 +209,9 @@ def fallbacks(llm: ChatLLM, settings: QASettings, sources: list[str]) -> list[Fa
     """In the order they run."""
     outlets = tuple(a for s in sources for a in (s, *source_aliases(s)))
     chain: list[Fallback] = []
-    if settings.answer.entity_choice:
+    if settings.joining.entity_pick:
         chain.append(
-            EntityPick(llm, outlets, limits_of(settings), settings.answer.outvote_articles)
+            EntityPick(llm, outlets, limits_of(settings), settings.joining.outvote_articles)
         )
     chain += [SecondLook(llm, settings), Quote(settings.answer.quote_min_score), OutcomeGate()]
     if settings.answer.show_disagreement:

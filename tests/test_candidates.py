@@ -84,11 +84,16 @@ def two_outlets(settings, tmp_path):
     feed.write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
     assert not builder.build([feed], settings).errors
 
-    def make(pick: str, **overrides):
+    def make(pick: str, profile: str = "multihop-rag", **joining):
         from qa.answerer import Answerer
         from qa.settings import QASettings
 
-        qa = QASettings(index_dir=settings.index_dir, answer={"quote_min_score": 0, **overrides})
+        qa = QASettings(
+            index_dir=settings.index_dir,
+            profile=profile,
+            answer={"quote_min_score": 0},
+            joining=joining,
+        )
         # Refuses the question, then answers the pick with `pick`.
         return Answerer(qa, llm=ScriptedLLM(["The articles don't say.", pick]))
 
@@ -110,7 +115,11 @@ def test_a_refused_joining_question_gets_the_picked_name_cited(two_outlets):
 def test_none_an_unoffered_name_or_a_one_part_question_stays_a_refusal(two_outlets):
     assert two_outlets("none").ask(JOINING_Q).refused
     assert two_outlets("Atlantis").ask(JOINING_Q).refused
-    assert two_outlets("Google", entity_choice=False).ask(JOINING_Q).refused
+    assert two_outlets("Google", entity_pick=False).ask(JOINING_Q).refused
+    # The pick is a MultiHop-RAG rule: the default profile answers a joining question like any.
+    readers = two_outlets("Google", profile="readers")
+    assert readers.ask(JOINING_Q).refused
+    assert not any("picked" in n for n in readers.ask(JOINING_Q).notes)
     one_part = two_outlets("Google")
     assert one_part.ask("Which company ran an illegal monopoly over app stores?").refused
     assert len(one_part.llm.calls) == 1  # no names offered
@@ -200,7 +209,9 @@ def test_an_answer_fewer_articles_share_gives_way_to_the_shared_name(settings, t
     feed = tmp_path / "ftx.jsonl"
     feed.write_text("\n".join(json.dumps(a) for a in FTX_ARTICLES), "utf-8")
     assert not builder.build([feed], settings).errors
-    qa = QASettings(index_dir=settings.index_dir, answer={"quote_min_score": 0})
+    qa = QASettings(
+        index_dir=settings.index_dir, profile="multihop-rag", answer={"quote_min_score": 0}
+    )
 
     llm = ScriptedLLM(["The individual is Gary Wang [1][2][3][4][5][6].", "Sam Bankman-Fried"])
     answer = Answerer(qa, llm=llm).ask(FTX_Q)

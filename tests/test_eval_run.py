@@ -60,10 +60,37 @@ def test_retrieval_only_run_writes_report_json_and_chart(seed_index_dir, tmp_pat
     report = (tmp_path / "r" / "report.md").read_text()
     assert "## Retrieval" in report and "## By question type" in report and "paraphrase" in report
     assert (tmp_path / "r" / "chart.png").read_bytes()[:4] == b"\x89PNG"
+    assert payload["config"]["profile"] == "readers"
 
     # compare a run with itself: every delta is zero
     cmp = cli("eval", "compare", tmp_path / "r", tmp_path / "r")
     assert cmp.returncode == 0 and "retrieval mrr@10" in cmp.stdout and "+0.00" in cmp.stdout
+
+
+def test_a_benchmarks_questions_are_run_with_its_profile_and_say_so(seed_index_dir, tmp_path, cli):
+    from eval.gold import benchmark_profile
+
+    seed = load_gold(GOLD)
+    assert benchmark_profile(seed) is None
+    # MultiHop-RAG's rows as the shared dev split writes them (type multi_hop, a category).
+    gold = tmp_path / "mh.jsonl"
+    rows = [
+        {**item.to_json(), "type": "multi_hop", "category": kind}
+        for item, kind in zip(seed[:2], ["inference_query", "null_query"])
+    ]
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    assert benchmark_profile(load_gold(gold)) == "multihop-rag"
+    args = ["eval", "run", "--gold", gold, "--index", seed_index_dir, "--retrieval-only"]
+    out = cli(*args, "--out", tmp_path / "mh")
+    assert out.returncode == 0 and "profile multihop-rag" in out.stderr
+    assert json.loads((tmp_path / "mh" / "rows.json").read_text())["config"]["profile"] == (
+        "multihop-rag"
+    )
+    out = cli(*args, "--profile", "readers", "--out", tmp_path / "rd")
+    assert out.returncode == 0 and "profile multihop-rag" not in out.stderr
+    assert json.loads((tmp_path / "rd" / "rows.json").read_text())["config"]["profile"] == (
+        "readers"
+    )
 
 
 def test_ctrl_c_keeps_finished_rows(seed_index_dir):

@@ -74,6 +74,34 @@ def test_updated_copies_change_one_field_of_a_section_only(clean_env):
     assert s.index.backend == "local"
 
 
+def test_a_profile_gives_values_under_the_ones_set_and_config_names_it(
+    clean_env, monkeypatch, capsys
+):
+    from ui.cli import main
+
+    # The default profile has no benchmark rule on; multihop-rag turns its rules on.
+    assert Settings().profile == "readers" and not Settings().joining.entity_pick
+    mh = Settings(profile="multihop-rag")
+    assert (mh.joining.entity_pick, mh.joining.verdict_on_articles, mh.joining.second_look) == (
+        True,
+        True,
+        False,
+    )
+    # A value set anywhere (file, environment, arguments) wins over the profile's, and the
+    # section's other fields keep the profile's.
+    clean_env.write_text('profile = "multihop-rag"\n[joining]\nsecond_look = true\n')
+    s = Settings()
+    assert s.joining.second_look and s.joining.entity_pick
+    assert not Settings(joining={"entity_pick": False}).joining.entity_pick
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "entity_pick = true  # profile multihop-rag" in out
+    assert f"second_look = true  # {clean_env}" in out
+    clean_env.write_text('profile = "hotpot"\n')
+    with pytest.raises(SettingsError, match=r"profile.*'readers' or 'multihop-rag'"):
+        Settings()
+
+
 def test_config_command_prints_each_value_and_where_it_came_from(clean_env, monkeypatch, capsys):
     import tomllib
 

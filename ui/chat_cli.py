@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from index.cli import add_allow_private
+from qa.settings import PROFILES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_allow_private(p)
     p.add_argument("--index", type=Path, help="index directory (default .newsqa/index)")
+    p.add_argument("--profile", choices=list(PROFILES), help="settings profile (default readers)")
     p.set_defaults(func=cmd_chat)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from index.config import config_file
-from qa.settings import Settings
+from qa.settings import PROFILES, Settings
 
 SECRETS = {("milvus", "token"), ("llm", "api_key")}
 
@@ -21,7 +21,7 @@ SECRETS = {("milvus", "token"), ("llm", "api_key")}
 class Setting:
     path: tuple[str, ...]  # ("retrieval", "top_k"), or ("data_dir",)
     value: Any
-    origin: str  # "default", "NEWSQA_RETRIEVAL__TOP_K", "newsqa.toml", ...
+    origin: str  # "default", "profile multihop-rag", "NEWSQA_RETRIEVAL__TOP_K", "newsqa.toml"
     description: str
 
 
@@ -74,6 +74,10 @@ def origins(cls: type[Settings] = Settings) -> dict[tuple[str, ...], str]:
 def effective_settings(cls: type[Settings] = Settings) -> list[Setting]:
     settings = cls()
     where = origins(cls)
+    # A value the profile gives and nothing above it changed.
+    for section, fields in PROFILES[settings.profile].items():
+        for name in fields:
+            where.setdefault((section, name), f"profile {settings.profile}")
     out = []
     for name, field in cls.model_fields.items():
         value = getattr(settings, name)
