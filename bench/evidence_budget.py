@@ -41,8 +41,7 @@ def main() -> None:
         pool = answerer.gather(item.question)
         group = item.extra.get("category") or item.type
         for budget in BUDGETS:
-            weight = answerer.settings.retrieval.lexical_weight
-            read = [e.text for e in pool.select(embed, budget, weight)]
+            read = [e.text for e in pool.select(embed, answerer.settings.retrieval, budget)]
             score = read_recall(read, item.evidence)
             recall[group, budget].append(score)
             recall["all", budget].append(score)

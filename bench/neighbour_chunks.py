@@ -55,7 +55,6 @@ def main() -> None:
                     added.append(answerer.retriever._passage(Hit(node, 0.0, sim)))
         return added
 
-    weight = answerer.settings.retrieval.lexical_weight
     budget = answerer.settings.retrieval.evidence_sentences
     embed = answerer.embedder.get_text_embedding_batch
     totals = defaultdict(lambda: [0.0, 0.0])
@@ -65,7 +64,7 @@ def main() -> None:
         for articles, width in SETTINGS:
             wider = replace(pool, passages=pool.passages + neighbours(pool, articles, width))
             texts = [normalize_ws(p.text) for p in wider.passages]
-            read = [e.text for e in wider.select(embed, budget, weight)]
+            read = [e.text for e in wider.select(embed, answerer.settings.retrieval, budget)]
             totals[(articles, width)][0] += any(q in t for q in quotes for t in texts)
             totals[(articles, width)][1] += read_recall(read, item.evidence) or 0.0
     print(f"{len(items)} answerable questions of {args.gold}")

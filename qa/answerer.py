@@ -24,7 +24,7 @@ from qa.prompts import (
 )
 from qa.question import QuestionPlan, plan_question
 from qa.retrieval import Request, Retriever
-from qa.settings import QASettings
+from qa.settings import QASettings, RetrievalSection
 from qa.types import Answer, Passage, RetrievalFilters, Timings, Turn
 
 # A reason that does not open with "the articles" (any case): the refusal is decided apart.
@@ -61,16 +61,18 @@ class Pool:
     queries: list[str]
     context: int = 0  # the best sentences that bring the two before them ("why" questions)
 
-    def select(self, embed, limit: int, lexical_weight: float) -> list[Evidence]:
+    def select(self, embed, r: RetrievalSection, limit: int | None = None) -> list[Evidence]:
+        """The evidence sentences as the settings pick them (`limit`: another budget)."""
         return select_evidence(
             self.query_vecs,
             self.passages,
             embed,
-            limit,
+            limit or r.evidence_sentences,
             self.leaders,
             context=self.context,
             queries=self.queries,
-            lexical_weight=lexical_weight,
+            lexical_weight=r.lexical_weight,
+            heading_weight=r.heading_weight,
         )
 
 
@@ -150,10 +152,7 @@ class Answerer:
     ) -> Context:
         """Read the question, retrieve (per named outlet), and pick the evidence sentences."""
         pool = self.gather(question, filters, top_k)
-        r = self.settings.retrieval
-        evidence = pool.select(
-            self.embedder.get_text_embedding_batch, r.evidence_sentences, r.lexical_weight
-        )
+        evidence = pool.select(self.embedder.get_text_embedding_batch, self.settings.retrieval)
         return Context(pool.plan, rank_by_evidence(pool.passages, evidence), evidence)
 
     def gather(

@@ -43,6 +43,37 @@ class Evidence:
         return self.passage.text[self.start : self.end]
 
 
+# A line of its own that does not close like a sentence, short: a section's heading ("Military
+# Bowl Presented by GoBowling.com: Virginia Tech vs. Tulane", "What time does the game kick
+# off?"). The sentences under it say "The game will take place at …" without its names.
+HEADING_MAX_WORDS = 16
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    own_line = (
+        not text[line_start:start].strip()
+        and not text[end : len(text) if line_end < 0 else line_end].strip()
+    )
+    words = text[start:end].strip().rstrip("\"'”’")
+    return own_line and not words.endswith((".", "!")) and len(words.split()) <= HEADING_MAX_WORDS
+
+
+def headings(passages: list[Passage], cands: list[tuple[int, int, int]]) -> list[str]:
+    """The heading each candidate sentence stands under in its passage ("" for none, and for
+    a heading itself)."""
+    spans = {}
+    for i in {c[0] for c in cands}:
+        text = passages[i].text
+        spans[i] = [(s, e) for s, e in sentence_spans(text) if is_heading(text, s, e)]
+    out = []
+    for i, start, _ in cands:
+        above = [(s, e) for s, e in spans[i] if e <= start]
+        out.append(passages[i].text[above[-1][0] : above[-1][1]] if above else "")
+    return out
+
+
 def candidate_sentences(passages: list[Passage]) -> list[tuple[int, int, int]]:
     """(passage index, start, end) of every sentence worth reading, passage order kept."""
     found = []
@@ -67,12 +98,14 @@ def select_evidence(
     context: int = 0,
     queries: list[str] = (),
     lexical_weight: float = LEXICAL_WEIGHT,
+    heading_weight: float = 0.0,
 ) -> list[Evidence]:
     """The `limit` sentences closest to the queries (the question, then its facets), taken in
     turns so every facet gets its best sentences, at least one from each passage in
     `must_cover`; numbered in the order of the passages they come from (so sentences of one
     article stay together and read in order). With `context`, the best `context` sentences
-    also bring the two sentences before them: a "why" is often said just before the "what"."""
+    also bring the two sentences before them: a "why" is often said just before the "what".
+    A query word only the sentence's heading holds counts `heading_weight` of one it holds."""
     cands = candidate_sentences(passages)
     if not cands:
         return []
@@ -81,11 +114,14 @@ def select_evidence(
     if queries:
         # Names and rare words the question shares with a sentence: MiniLM blurs them.
         qs = [content_stems(q) for q in queries]
+        heads = headings(passages, cands) if heading_weight else [""] * len(cands)
         for j, (i, s, e) in enumerate(cands):
             have = content_stems(passages[i].text[s:e])
+            above = content_stems(heads[j]) - have
             for col, need in enumerate(qs):
                 if need:
-                    by_query[j, col] += lexical_weight * len(need & have) / len(need)
+                    share = len(need & have) + heading_weight * len(need & above)
+                    by_query[j, col] += lexical_weight * share / len(need)
     scores = by_query.max(axis=1)
     order = list(np.argsort(-scores))
     chosen: list[int] = []
