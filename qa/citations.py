@@ -386,9 +386,11 @@ def judge(
     # in one sentence and "videos posted to X" in another do not count X's posts (natural-dev
     # nat-144, a pushed answer).
     if premise.focus:
+        # Not the article's title: "210 for Jeffries" does not count Republicans because the
+        # headline speaks of them (natural-dev nat-049, a pushed answer).
         figures = set(FIGURES.findall(claim))
         giving = [e for e in evidence if figures & set(FIGURES.findall(e.text))]
-        scope = _have(giving) if giving else have
+        scope = _said(giving) if giving else have
         for group in premise.focus:
             if not related(group, scope):
                 return "the cited sentences do not speak of " + "/".join(sorted(group)[:3])

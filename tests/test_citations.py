@@ -1,5 +1,7 @@
 """The citation verifier on crafted answers: it must not trust the small model's markers."""
 
+from dataclasses import replace
+
 from qa.citations import is_refusal, split_claims, verify
 from qa.evidence import Evidence
 from qa.textmatch import sentence_spans
@@ -606,6 +608,24 @@ def test_the_figure_and_what_it_counts_are_in_one_sentence():
     killed, posted = (Evidence(n, p, *span) for n, span in enumerate(sentence_spans(p.text), 1))
     q = "How many posts did X take down after the Hamas attack?"
     assert verify("X took down 1,537 posts [1][2].", [killed, posted], q).refused
+
+
+def test_the_counted_thing_is_in_the_figures_sentence_not_only_in_the_headline():
+    # A tally for the other candidate, under a headline about Republicans (natural-dev nat-049).
+    p = Passage(
+        "v",
+        "d",
+        "Republicans reject Jordan again in speaker vote",
+        "Friday's vote was 194 for Jim Jordan and 210 for Jeffries, with two absences each.",
+    )
+    q = "How many Republicans voted against Jim Jordan in the second round?"
+    ev = [Evidence(1, p, 0, len(p.text))]
+    v = verify("210 Republicans voted against Jim Jordan [1].", ev, q, strict=True)
+    assert v.refused, v
+    # The counted thing in the sentence itself: kept.
+    said = replace(p, text="Jim Jordan was opposed by 22 Republicans in the second round.")
+    v = verify("22 Republicans voted against him [1].", [Evidence(1, said, 0, len(said.text))], q)
+    assert not v.refused and "22" in v.text, v.notes
 
 
 def test_a_pushed_answer_cites_passages_about_the_questions_names():
