@@ -484,7 +484,28 @@ def repoint(
         chosen.append(-max(gains)[1])
         if judge(claim, [evidence[i] for i in chosen], premise, verdict) is None:
             return sorted(chosen)
+        # A sentence read in its context: "The game will take place at …" says where the game
+        # its heading names is played (natural-dev nat-010). Only a sentence just before it in
+        # its passage may give the question's words it lacks, never one from elsewhere.
+        if len(chosen) < premise.limits.max_repoint:
+            for j in _context(evidence, chosen[-1], premise.limits.lead_in_chars):
+                if (
+                    j not in chosen
+                    and judge(claim, [evidence[i] for i in (*chosen, j)], premise, verdict) is None
+                ):
+                    return sorted((*chosen, j))
     return None
+
+
+def _context(evidence: list[Evidence], i: int, chars: int) -> list[int]:
+    """The evidence sentences within `chars` before sentence `i` in its passage, nearest first."""
+    e = evidence[i]
+    near = [
+        j
+        for j, o in enumerate(evidence)
+        if o.passage.node_id == e.passage.node_id and o.end <= e.start <= o.start + chars
+    ]
+    return sorted(near, key=lambda j: -evidence[j].start)
 
 
 def clause_prefixes(claim: str, min_words: int = Limits.min_trimmed) -> list[str]:

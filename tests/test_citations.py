@@ -628,6 +628,26 @@ def test_the_counted_thing_is_in_the_figures_sentence_not_only_in_the_headline()
     assert not v.refused and "22" in v.text, v.notes
 
 
+def test_a_sentence_is_read_with_the_heading_just_before_it():
+    # "The game will take place at …" is about the game its heading names (natural-dev nat-010).
+    p = Passage(
+        "b",
+        "d",
+        "College bowl schedule",
+        "Military Bowl Presented by GoBowling.com: Virginia Tech vs. Tulane\n\n"
+        "The game will take place at the Navy-Marine Corps Memorial Stadium in Annapolis, MD.",
+    )
+    heading, place = (Evidence(n, p, *span) for n, span in enumerate(sentence_spans(p.text), 1))
+    q = "Where is the Military Bowl being played?"
+    draft = "The Military Bowl is being played at Navy-Marine Corps Memorial Stadium in Annapolis."
+    v = verify(draft, [heading, place], q)
+    assert not v.refused and v.text.endswith("[1][2]."), v.notes
+    # Only a sentence before it in its own passage lends it the question's words.
+    other = Passage("c", "d", "Bowls", "The Military Bowl draws a crowd every year.")
+    v = verify(draft, [Evidence(1, other, 0, len(other.text)), place], q)
+    assert v.refused, v
+
+
 def test_a_pushed_answer_cites_passages_about_the_questions_names():
     p = Passage(
         "b",
