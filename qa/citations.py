@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.evidence import INSTRUCTION, Evidence
-from qa.focus import Years, answers_kind, other_year
+from qa.focus import Years, answers_kind, labels, other_label, other_year
 from qa.question import facets
 from qa.textmatch import (
     SENTENCE_END,
@@ -168,6 +168,7 @@ class Premise:
     # answer citing one scored this high is about the question (inf: none is).
     central_score: float = float("inf")
     central_similarity: float = 0.0  # ...in a passage at least this close to the question
+    labels: frozenset[tuple[str, str]] = frozenset()  # "Week 10": the one the question asks of
 
     @classmethod
     def of(cls, question: str, strict: bool = False, limits: Limits = Limits()) -> "Premise":
@@ -180,6 +181,7 @@ class Premise:
             *figure_scope(question),
             name_phrases(question) if not facets(question) else (),
             limits,
+            labels=labels(question),
         )
 
 
@@ -402,6 +404,11 @@ def judge(
         stated := other_year(premise.years, [(e.text, e.passage.published_at) for e in evidence])
     ):
         return "the cited sentences speak of " + ", ".join(map(str, sorted(stated)))
+    # The claim, or what it cites when a trim dropped the label, speaks of another week.
+    if other := other_label(premise.labels, claim) or other_label(
+        premise.labels, " ".join(e.text for e in evidence)
+    ):
+        return f"speaks of {other}, not what the question asks"
     if premise.subjects:
         around = _around(evidence)
         for subject in premise.subjects:

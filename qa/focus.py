@@ -40,6 +40,25 @@ LABEL = re.compile(
     r"level|grade|gen|series|version|pick|seed)\s+\d+\b",
     re.I,
 )
+
+
+def labels(text: str) -> frozenset[tuple[str, str]]:
+    """ "Week 10" -> {("week", "10")}."""
+    return frozenset((m[0].split()[0].lower(), m[0].split()[-1]) for m in LABEL.finditer(text))
+
+
+def other_label(asked: frozenset[tuple[str, str]], claim: str) -> str | None:
+    """The label of another number a claim gives where the question asks one ("in Week 12"
+    for "How many yards did Ja'Marr Chase have in Week 10?": natural-dev nat-131, a pushed
+    answer), unless the claim also gives the asked one."""
+    said = labels(claim)
+    if not asked or asked & said:
+        return None
+    kinds = {kind for kind, _ in asked}
+    other = sorted(f"{kind} {n}" for kind, n in said if kind in kinds)
+    return other[0] if other else None
+
+
 # "How much time/longer …" asks for a span; any other "how much" for an amount, which "seven
 # years of revenue" is not (natural-dev nat-135: "How much will Amazon pay NASCAR each year?").
 ASKS_TIME = re.compile(r"\bhow\s+much\s+(?:time|longer|later|earlier|sooner)\b", re.I)

@@ -648,6 +648,23 @@ def test_a_sentence_is_read_with_the_heading_just_before_it():
     assert v.refused, v
 
 
+def test_a_figure_of_another_week_does_not_answer():
+    # natural-dev nat-131, a pushed answer: Week 12's average for a question about Week 10.
+    p = Passage(
+        "w",
+        "d",
+        "Fantasy rankings",
+        "Ja'Marr Chase averaged over 20 yards per reception in Week 12 against the Steelers.",
+    )
+    ev = [Evidence(1, p, 0, len(p.text))]
+    q = "How many yards did Ja'Marr Chase have in Week 10?"
+    v = verify("Ja'Marr Chase averaged over 20 yards per reception in Week 12 [1].", ev, q)
+    assert v.refused and "week 12" in " ".join(v.notes), v
+    asked = replace(p, text="Ja'Marr Chase had 124 yards in Week 10, after 80 in Week 9.")
+    v = verify("Chase had 124 yards in Week 10 [1].", [Evidence(1, asked, 0, len(asked.text))], q)
+    assert not v.refused, v.notes
+
+
 def test_a_pushed_answer_cites_passages_about_the_questions_names():
     p = Passage(
         "b",
