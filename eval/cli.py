@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from index.console import clean, err
 from index.errors import BadInputError
+from qa.settings import PROFILES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--backend", choices=["llamacpp", "openai_like", "ollama"])
     r.add_argument(
         "--profile",
-        choices=["readers", "multihop-rag"],
+        choices=list(PROFILES),
         help="the settings profile (default: NEWSQA_PROFILE or newsqa.toml; else multihop-rag "
         "for MultiHop-RAG's questions, readers for any other)",
     )

@@ -405,8 +405,9 @@ def judge(
     ):
         return "the cited sentences speak of " + ", ".join(map(str, sorted(stated)))
     # The claim, or what it cites when a trim dropped the label, speaks of another week.
-    if other := other_label(premise.labels, claim) or other_label(
-        premise.labels, " ".join(e.text for e in evidence)
+    if premise.labels and (
+        other := other_label(premise.labels, claim)
+        or other_label(premise.labels, " ".join(e.text for e in evidence))
     ):
         return f"speaks of {other}, not what the question asks"
     if premise.subjects:
